@@ -1,0 +1,309 @@
+package dev.autolog.core.tracking;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Writes runs into an MLflow file store ({@code ./mlruns}) in exactly the layout MLflow 2.x's
+ * {@code FileStore} writes, so that {@code mlflow ui} and {@code mlflow server} read it.
+ *
+ * <p>Layout: {@code <root>/<experiment_id>/meta.yaml}, and per run {@code <run_id>/meta.yaml},
+ * {@code metrics/<key>} (lines {@code "<timestamp> <value> <step>\n"}), {@code params/<key>} and
+ * {@code tags/<key>} (raw value, no trailing newline) and {@code artifacts/}. Keys containing '/'
+ * become subdirectories, as in MLflow.
+ */
+public final class FileStoreTracker implements Tracker {
+  /** The default experiment's id and name. */
+  static final String DEFAULT_EXPERIMENT_ID = "0";
+
+  static final String DEFAULT_EXPERIMENT_NAME = "Default";
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Path root;
+  private final Map<String, Path> runDirs = new LinkedHashMap<>();
+
+  /** A file store rooted at {@code root} (created when missing). */
+  public FileStoreTracker(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  /** The store's root directory. */
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public String getOrCreateExperiment(String name) throws IOException {
+    ensureRoot();
+    if (name == null || name.equals(DEFAULT_EXPERIMENT_NAME)) {
+      if (!Files.exists(root.resolve(DEFAULT_EXPERIMENT_ID).resolve("meta.yaml"))) {
+        writeExperiment(DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME);
+      }
+      return DEFAULT_EXPERIMENT_ID;
+    }
+    String existing = findExperiment(name);
+    if (existing != null) {
+      return existing;
+    }
+    String id;
+    do {
+      // MLflow's _generate_unique_integer_id: a random 18-digit integer.
+      id = Long.toString(100_000_000_000_000_000L + (RANDOM.nextLong() & Long.MAX_VALUE) % 900_000_000_000_000_000L);
+    } while (Files.exists(root.resolve(id)));
+    writeExperiment(id, name);
+    return id;
+  }
+
+  @Override
+  public RunInfo createRun(String experimentId, String runName, long startTime, Map<String, String> tags)
+      throws IOException {
+    String runId = UUID.randomUUID().toString().replace("-", "");
+    Path dir = root.resolve(experimentId).resolve(runId);
+    Files.createDirectories(dir.resolve("artifacts"));
+    Files.createDirectories(dir.resolve("metrics"));
+    Files.createDirectories(dir.resolve("params"));
+    Files.createDirectories(dir.resolve("tags"));
+    String artifactUri = fileUri(dir.resolve("artifacts"));
+    String user = tags.getOrDefault("mlflow.user", System.getProperty("user.name", ""));
+    Map<String, Object> meta = new TreeMap<>();
+    meta.put("artifact_uri", artifactUri);
+    meta.put("end_time", null);
+    meta.put("entry_point_name", "");
+    meta.put("experiment_id", experimentId);
+    meta.put("lifecycle_stage", "active");
+    meta.put("run_id", runId);
+    meta.put("run_name", runName);
+    meta.put("run_uuid", runId);
+    meta.put("source_name", "");
+    meta.put("source_type", 4);
+    meta.put("source_version", "");
+    meta.put("start_time", startTime);
+    meta.put("status", RunStatus.RUNNING.code());
+    meta.put("tags", List.of());
+    meta.put("user_id", user);
+    writeMeta(dir.resolve("meta.yaml"), meta);
+    runDirs.put(runId, dir);
+    for (Map.Entry<String, String> tag : tags.entrySet()) {
+      writeValue(dir.resolve("tags"), tag.getKey(), tag.getValue());
+    }
+    return new RunInfo(runId, experimentId, artifactUri);
+  }
+
+  @Override
+  public void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags)
+      throws IOException {
+    Path dir = runDir(runId);
+    for (Map.Entry<String, String> param : params.entrySet()) {
+      Path file = keyPath(dir.resolve("params"), param.getKey());
+      if (Files.exists(file)) {
+        String old = Files.readString(file, StandardCharsets.UTF_8);
+        if (!old.equals(param.getValue())) {
+          throw new IOException(
+              "Changing param values is not allowed. Param with key='" + param.getKey()
+                  + "' was already logged with value='" + old + "'");
+        }
+        continue;
+      }
+      writeValue(dir.resolve("params"), param.getKey(), param.getValue());
+    }
+    for (Map.Entry<String, String> tag : tags.entrySet()) {
+      writeValue(dir.resolve("tags"), tag.getKey(), tag.getValue());
+      if (tag.getKey().equals("mlflow.runName")) {
+        updateMeta(dir, meta -> meta.put("run_name", tag.getValue()));
+      }
+    }
+    appendMetrics(dir.resolve("metrics"), metrics);
+  }
+
+  @Override
+  public void updateRun(String runId, RunStatus status, Long endTime) throws IOException {
+    updateMeta(
+        runDir(runId),
+        meta -> {
+          meta.put("status", status.code());
+          meta.put("end_time", endTime);
+        });
+  }
+
+  @Override
+  public void logArtifact(RunInfo run, String artifactPath, Path file) throws IOException {
+    Path target = keyPath(runDir(run.runId()).resolve("artifacts"), artifactPath);
+    Files.createDirectories(target.getParent());
+    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Override
+  public String runLocation(RunInfo run) {
+    return root.resolve(run.experimentId()).resolve(run.runId()).toString();
+  }
+
+  @Override
+  public String describe() {
+    return "local MLflow file store " + root;
+  }
+
+  /** A {@code file:///abs/path} URI without the trailing '/' Java adds for directories, as MLflow writes it. */
+  static String fileUri(Path path) {
+    String uri = path.toAbsolutePath().toUri().toString();
+    if (uri.startsWith("file:/") && !uri.startsWith("file:///")) {
+      uri = "file:///" + uri.substring("file:/".length());
+    }
+    return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+  }
+
+  private void ensureRoot() throws IOException {
+    if (!Files.isDirectory(root)) {
+      Files.createDirectories(root);
+    }
+    // FileStore() creates .trash when missing; mlflow reads deleted experiments from it.
+    Files.createDirectories(root.resolve(".trash"));
+  }
+
+  private String findExperiment(String name) throws IOException {
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+      for (Path dir : dirs) {
+        Path meta = dir.resolve("meta.yaml");
+        if (!dir.getFileName().toString().matches("[0-9]+") || !Files.isRegularFile(meta)) {
+          continue;
+        }
+        try {
+          JsonNode node = YAML.readTree(meta.toFile());
+          if (node != null
+              && name.equals(node.path("name").asText(null))
+              && "active".equals(node.path("lifecycle_stage").asText("active"))) {
+            return dir.getFileName().toString();
+          }
+        } catch (IOException e) {
+          // An unreadable experiment is skipped, as MLflow's FileStore does.
+        }
+      }
+    }
+    return null;
+  }
+
+  private void writeExperiment(String id, String name) throws IOException {
+    Path dir = root.resolve(id);
+    Files.createDirectories(dir);
+    long now = System.currentTimeMillis();
+    Map<String, Object> meta = new TreeMap<>();
+    meta.put("artifact_location", fileUri(dir));
+    meta.put("creation_time", now);
+    meta.put("experiment_id", id);
+    meta.put("last_update_time", now);
+    meta.put("lifecycle_stage", "active");
+    meta.put("name", name);
+    writeMeta(dir.resolve("meta.yaml"), meta);
+  }
+
+  private Path runDir(String runId) throws IOException {
+    Path dir = runDirs.get(runId);
+    if (dir != null) {
+      return dir;
+    }
+    // A run created by an earlier process (journal replay): find it by id.
+    try (DirectoryStream<Path> experiments = Files.newDirectoryStream(root)) {
+      for (Path exp : experiments) {
+        Path candidate = exp.resolve(runId);
+        if (Files.isRegularFile(candidate.resolve("meta.yaml"))) {
+          runDirs.put(runId, candidate);
+          return candidate;
+        }
+      }
+    }
+    throw new IOException("Run '" + runId + "' not found in " + root);
+  }
+
+  private void updateMeta(Path runDir, java.util.function.Consumer<Map<String, Object>> change)
+      throws IOException {
+    Path file = runDir.resolve("meta.yaml");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> meta = new TreeMap<>(YAML.readValue(file.toFile(), Map.class));
+    change.accept(meta);
+    writeMeta(file, meta);
+  }
+
+  private static void appendMetrics(Path metricsDir, List<Metric> metrics) throws IOException {
+    if (metrics.isEmpty()) {
+      return;
+    }
+    // One append per key keeps the file count of open/close calls low for long series.
+    Map<String, StringBuilder> byKey = new LinkedHashMap<>();
+    for (Metric m : metrics) {
+      byKey
+          .computeIfAbsent(m.key(), k -> new StringBuilder())
+          .append(m.timestamp())
+          .append(' ')
+          .append(PythonFloats.format(m.value()))
+          .append(' ')
+          .append(m.step())
+          .append('\n');
+    }
+    for (Map.Entry<String, StringBuilder> e : byKey.entrySet()) {
+      Path file = keyPath(metricsDir, e.getKey());
+      Files.createDirectories(file.getParent());
+      try (OutputStream out =
+          Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+        out.write(e.getValue().toString().getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private static void writeValue(Path dir, String key, String value) throws IOException {
+    Path file = keyPath(dir, key);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, value, StandardCharsets.UTF_8);
+  }
+
+  /** Resolves a '/'-separated MLflow key below {@code dir}, refusing anything that would escape it. */
+  private static Path keyPath(Path dir, String key) throws IOException {
+    Path file = dir.resolve(key).normalize();
+    if (!file.startsWith(dir) || file.equals(dir)) {
+      throw new IOException("Invalid key or path '" + key + "'");
+    }
+    return file;
+  }
+
+  /** Writes meta.yaml as PyYAML's safe_dump(default_flow_style=False) does: sorted keys, block style. */
+  static void writeMeta(Path file, Map<String, Object> sorted) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, Object> e : new TreeMap<>(sorted).entrySet()) {
+      sb.append(e.getKey()).append(':');
+      Object v = e.getValue();
+      if (v == null) {
+        sb.append(" null");
+      } else if (v instanceof List<?> list && list.isEmpty()) {
+        sb.append(" []");
+      } else if (v instanceof Number || v instanceof Boolean) {
+        sb.append(' ').append(v);
+      } else {
+        sb.append(' ').append(YamlScalars.string(v.toString()));
+      }
+      sb.append('\n');
+    }
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
+    try {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.autolog.core.tracking;
+
+import java.util.regex.Pattern;
+
+/**
+ * Renders string scalars the way PyYAML's {@code safe_dump} does for the values MLflow's file store
+ * writes: plain when unambiguous, single-quoted when the plain form would read back as another
+ * type (numbers, booleans, null, dates) or is empty, double-quoted when it holds control characters.
+ */
+final class YamlScalars {
+  private static final Pattern PLAIN_SAFE =
+      Pattern.compile("[A-Za-z0-9_./\\\\][A-Za-z0-9_./\\\\:@+=~\\-() ]*");
+  private static final Pattern RESOLVES_AS_OTHER_TYPE =
+      Pattern.compile(
+          "(?:[-+]?(?:0|[1-9][0-9_]*)"
+              + "|[-+]?0b[01_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+"
+              + "|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+"
+              + "|[-+]?(?:[0-9][0-9_]*)?\\.[0-9_]*(?:[eE][-+][0-9]+)?"
+              + "|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*"
+              + "|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)"
+              + "|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+              + "|~|null|Null|NULL"
+              + "|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)");
+
+  private YamlScalars() {}
+
+  static String string(String s) {
+    if (s.isEmpty()) {
+      return "''";
+    }
+    boolean plain =
+        PLAIN_SAFE.matcher(s).matches()
+            && !s.endsWith(" ")
+            && !s.endsWith(":")
+            && !s.contains(": ")
+            && !s.contains(" #")
+            && !RESOLVES_AS_OTHER_TYPE.matcher(s).matches();
+    if (plain) {
+      return s;
+    }
+    boolean printable = s.chars().allMatch(c -> c >= 0x20 && c != 0x7f);
+    if (printable) {
+      return "'" + s.replace("'", "''") + "'";
+    }
+    StringBuilder sb = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\t' -> sb.append("\\t");
+        case '\r' -> sb.append("\\r");
+        default -> {
+          if (c < 0x20 || c == 0x7f) {
+            sb.append(String.format("\\x%02X", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    return sb.append('"').toString();
+  }
+}

@@ -1,0 +1,174 @@
+package dev.autolog.dl4j;
+
+import dev.autolog.core.Autolog;
+import dev.autolog.core.log.AgentLog;
+import dev.autolog.core.run.ModelRun;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the DL4J advice calls. Signatures use JDK types only, because the calls are inlined into
+ * DL4J's classes. Every method catches everything: the job never sees an agent failure, and after
+ * {@value #MAX_FAILURES} failures the integration turns itself off.
+ *
+ * <p>A per-thread depth counter, shared by {@code fit} and early stopping, makes only the
+ * outermost training call count. Enter methods return a token for the matching exit: a
+ * {@link ModelRun} for an outermost call that opened or continued a run, {@link #INNER} otherwise.
+ */
+public final class Dl4jHooks {
+  static final String FLAVOR = "dl4j";
+  private static final int MAX_FAILURES = 20;
+  private static final Object INNER = new Object();
+  private static final ThreadLocal<int[]> TRAIN_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+  private static final ThreadLocal<int[]> EVAL_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+  private static final AtomicInteger failures = new AtomicInteger();
+  private static volatile boolean disabled;
+
+  private Dl4jHooks() {}
+
+  /** Entry of a network's {@code fit}; {@code arg0}/{@code arg1} are its first two arguments. */
+  public static Object fitEnter(Object model, Object arg0, Object arg1) {
+    if (TRAIN_DEPTH.get()[0]++ > 0) {
+      return INNER;
+    }
+    try {
+      Autolog.Runtime rt = Autolog.runtime();
+      if (rt == null || disabled) {
+        return INNER;
+      }
+      ModelRun run = rt.runs().enterTraining(model, FLAVOR, model.getClass().getSimpleName());
+      Dl4jTraining.start(run, model, rt.config());
+      Dl4jTraining.logCallParams(run, arg0, arg1);
+      return run;
+    } catch (Throwable t) {
+      failed("fit entry", t);
+      return INNER;
+    }
+  }
+
+  /** Exit of a network's {@code fit}. */
+  public static void fitExit(Object token, Object model, Throwable thrown) {
+    if (token == null) {
+      return;
+    }
+    TRAIN_DEPTH.get()[0]--;
+    if (token instanceof ModelRun run) {
+      endTraining(model, run, thrown);
+    }
+  }
+
+  /** Entry of an early-stopping trainer's {@code fit()}. */
+  public static Object earlyStoppingEnter(Object trainer) {
+    if (TRAIN_DEPTH.get()[0]++ > 0) {
+      return INNER;
+    }
+    try {
+      Autolog.Runtime rt = Autolog.runtime();
+      Object model = EarlyStopping.model(trainer);
+      if (rt == null || disabled || model == null) {
+        return INNER;
+      }
+      ModelRun run = rt.runs().enterTraining(model, FLAVOR, model.getClass().getSimpleName());
+      Dl4jTraining.start(run, model, rt.config());
+      run.logParams(EarlyStopping.params(trainer));
+      return run;
+    } catch (Throwable t) {
+      failed("early stopping entry", t);
+      return INNER;
+    }
+  }
+
+  /** Exit of an early-stopping trainer's {@code fit()}; {@code result} is its EarlyStoppingResult. */
+  public static void earlyStoppingExit(Object token, Object trainer, Object result, Throwable thrown) {
+    if (token == null) {
+      return;
+    }
+    TRAIN_DEPTH.get()[0]--;
+    if (token instanceof ModelRun run) {
+      Object model = EarlyStopping.model(trainer);
+      try {
+        if (result != null) {
+          EarlyStopping.logResult(run, result);
+        }
+      } catch (Throwable t) {
+        failed("early stopping result", t);
+      }
+      endTraining(model, run, thrown);
+    }
+  }
+
+  /** Entry of a network's evaluation funnel. */
+  public static Object evaluateEnter(Object model) {
+    if (EVAL_DEPTH.get()[0]++ > 0 || TRAIN_DEPTH.get()[0] > 0) {
+      // Nested, or an evaluation inside training (an early-stopping score calculator): not a user evaluation.
+      return INNER;
+    }
+    try {
+      Autolog.Runtime rt = Autolog.runtime();
+      if (rt == null || disabled) {
+        return INNER;
+      }
+      ModelRun run = rt.runs().enterEvaluation(model, FLAVOR, model.getClass().getSimpleName());
+      if (run.iterations() == 0 && run.calls() == 1) {
+        // A model not trained in this JVM: its run still describes it.
+        Dl4jTraining.start(run, model, rt.config());
+      }
+      return run;
+    } catch (Throwable t) {
+      failed("evaluation entry", t);
+      return INNER;
+    }
+  }
+
+  /** Exit of a network's evaluation funnel; {@code result} holds the filled evaluations. */
+  public static void evaluateExit(Object token, Object model, Object result, Throwable thrown) {
+    if (token == null) {
+      return;
+    }
+    EVAL_DEPTH.get()[0]--;
+    if (!(token instanceof ModelRun run)) {
+      return;
+    }
+    try {
+      if (thrown == null && result != null) {
+        Dl4jEvaluations.log(run, result);
+      }
+    } catch (Throwable t) {
+      failed("evaluation result", t);
+    }
+    try {
+      Autolog.Runtime rt = Autolog.runtime();
+      if (rt != null) {
+        rt.runs().exitEvaluation(model, run, thrown);
+      }
+    } catch (Throwable t) {
+      failed("evaluation exit", t);
+    }
+  }
+
+  private static void endTraining(Object model, ModelRun run, Throwable thrown) {
+    try {
+      Dl4jTraining.end(run, model);
+    } catch (Throwable t) {
+      failed("fit exit", t);
+    }
+    try {
+      Autolog.Runtime rt = Autolog.runtime();
+      if (rt != null) {
+        rt.runs().exitTraining(model, run, thrown);
+      }
+    } catch (Throwable t) {
+      failed("fit exit", t);
+    }
+  }
+
+  /** Records a failure of the agent's own code; never rethrows. */
+  static void failed(String where, Throwable t) {
+    int n = failures.incrementAndGet();
+    AgentLog.warnOnce("dl4j-" + where + t.getClass().getName(),
+        "DL4J autologging failed in " + where + " (the job is not affected): " + AgentLog.describe(t));
+    if (n >= MAX_FAILURES && !disabled) {
+      disabled = true;
+      AgentLog.warn("DL4J autologging turned itself off after " + n + " internal failures");
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.autolog.dl4j;
+
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
+
+/**
+ * Every public {@code fit} of {@code MultiLayerNetwork} and {@code ComputationGraph}. Overloads
+ * call each other ({@code fit(iter, epochs)} loops {@code fit(iter)}, a graph's epoch calls a
+ * per-batch {@code fit}); {@link Dl4jHooks} keeps a per-thread depth so only the outermost call
+ * counts.
+ */
+final class FitInstrumentation {
+  private FitInstrumentation() {}
+
+  static AgentBuilder apply(AgentBuilder builder, ClassLoader agentLoader) {
+    return builder
+        .type(namedOneOf(
+                "org.deeplearning4j.nn.multilayer.MultiLayerNetwork",
+                "org.deeplearning4j.nn.graph.ComputationGraph"),
+            HooksVisibility.INSTANCE)
+        .transform(new AgentBuilder.Transformer.ForAdvice()
+            .include(agentLoader)
+            .advice(named("fit").and(isPublic())
+                    // The Layer API's fit(INDArray, LayerWorkspaceMgr) only throws; frameworks call it.
+                    .and(not(takesArgument(1, named("org.deeplearning4j.nn.workspace.LayerWorkspaceMgr")))),
+                FitInstrumentation.class.getName() + "$FitAdvice"));
+  }
+
+  /** Inlined into {@code fit}; one call into the hooks each way. */
+  @SuppressWarnings("unused")
+  public static final class FitAdvice {
+    private FitAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Object enter(
+        @Advice.This Object model,
+        @Advice.Argument(value = 0, optional = true, typing = Assigner.Typing.DYNAMIC) Object arg0,
+        @Advice.Argument(value = 1, optional = true, typing = Assigner.Typing.DYNAMIC) Object arg1) {
+      return Dl4jHooks.fitEnter(model, arg0, arg1);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(
+        @Advice.Enter Object token, @Advice.This Object model, @Advice.Thrown Throwable thrown) {
+      Dl4jHooks.fitExit(token, model, thrown);
+    }
+  }
+}
