@@ -1,5 +1,9 @@
 package dev.autolog.samples;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -19,18 +23,21 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.evaluation.classification.ROCMultiClass;
 import org.nd4j.evaluation.regression.RegressionEvaluation;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * A "legacy" Deeplearning4j training job: a plain main program that knows nothing about MLflow or any agent.
  *
- * <p>Usage: {@code Dl4jLegacyJob [all|classifier|epoch-loop|regression|graph|early-stopping] [--fail] [--exit-during-fit]}
+ * <p>Usage: {@code Dl4jLegacyJob [all|classifier|epoch-loop|regression|graph|early-stopping|reuse] [--fail] [--exit-during-fit]}
  * <ul>
  *   <li>the section name (default {@code all}) selects what to run;</li>
  *   <li>{@code --fail}: the classifier's fit gets an iterator that throws {@code IllegalStateException("sample failure")}
@@ -44,7 +51,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 public final class Dl4jLegacyJob {
 
-    static final List<String> SECTIONS = List.of("classifier", "epoch-loop", "regression", "graph", "early-stopping");
+    static final List<String> SECTIONS = List.of("classifier", "epoch-loop", "regression", "graph", "early-stopping", "reuse");
 
     private static final long SEED = 42L;
 
@@ -76,6 +83,9 @@ public final class Dl4jLegacyJob {
         }
         if (runs(section, "early-stopping")) {
             earlyStopping();
+        }
+        if (runs(section, "reuse")) {
+            reuse();
         }
         System.out.println("done");
     }
@@ -142,7 +152,8 @@ public final class Dl4jLegacyJob {
         header("regression");
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(SEED)
-                .updater(new Adam(0.01))
+                // The learning rate decays by 10% per epoch.
+                .updater(new Adam(new ExponentialSchedule(ScheduleType.EPOCH, 0.01, 0.9)))
                 .weightInit(WeightInit.XAVIER)
                 .list()
                 .layer(new DenseLayer.Builder().nIn(SyntheticData.REG_INPUTS).nOut(16).activation(Activation.TANH).build())
@@ -224,6 +235,37 @@ public final class Dl4jLegacyJob {
         // instead of incrementing it; the iteration count is the number of minibatches fitted.
         print("early-stopping", "epochCount", Integer.toString(net.getEpochCount()));
         print("early-stopping", "iterationCount", Integer.toString(net.getIterationCount()));
+    }
+
+    /**
+     * f. Reuse: a model built from a trained model's cloned configuration and trained again, and a
+     * model saved to disk, loaded back and only evaluated.
+     */
+    static void reuse() {
+        header("reuse");
+        MultiLayerNetwork trained = new MultiLayerNetwork(classifierConf());
+        trained.init();
+        DataSetIterator trainIter = SyntheticData.blobTrain();
+        DataSetIterator testIter = SyntheticData.blobTest();
+        trained.fit(trainIter, 3);
+
+        // The cloned configuration carries the trained model's iteration and epoch counters.
+        MultiLayerNetwork again = new MultiLayerNetwork(trained.getLayerWiseConfigurations().clone());
+        again.init();
+        trainIter.reset();
+        again.fit(trainIter, 2);
+        print("reuse", "cloned.iterationCount", Integer.toString(again.getIterationCount()));
+
+        try {
+            File saved = Files.createTempFile("legacy-model", ".zip").toFile();
+            saved.deleteOnExit();
+            ModelSerializer.writeModel(trained, saved, true);
+            MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(saved);
+            Evaluation eval = restored.evaluate(testIter);
+            print("reuse", "restored.accuracy", fmt(eval.accuracy()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** 4 -> 16 -> 3 classifier: Adam 0.01, L2 1e-4, dropout on the hidden layer, Xavier, softmax + MCXENT. */

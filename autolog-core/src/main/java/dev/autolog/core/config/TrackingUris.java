@@ -43,7 +43,8 @@ final class TrackingUris {
     if (uri.startsWith(DATABRICKS_PREFIX)) {
       if (databricksProfile(uri).isBlank()) {
         throw new ConfigException("databricks:// names no profile",
-            "write databricks://<profile>, or just databricks for the DEFAULT profile");
+            "write databricks://<profile>, or databricks for the DEFAULT profile; otherwise "
+                + ACCEPTED_FORMS);
       }
       return;
     }
