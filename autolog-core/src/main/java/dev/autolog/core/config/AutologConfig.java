@@ -218,7 +218,8 @@ public final class AutologConfig {
     out.add("enabled=" + enabled);
     out.add("tracking_uri=" + Secrets.stripUserInfo(trackingUri));
     out.add("tracking_username=" + trackingUsername);
-    out.add("tracking_password=" + Secrets.mask(ConfigKey.TRACKING_PASSWORD.key(), trackingPassword));
+    out.add("tracking_password="
+        + Secrets.mask(ConfigKey.TRACKING_PASSWORD.key(), trackingPassword));
     out.add("tracking_token=" + Secrets.mask(ConfigKey.TRACKING_TOKEN.key(), trackingToken));
     out.add("tracking_insecure_tls=" + trackingInsecureTls);
     out.add("tracking_server_cert_path=" + trackingServerCertPath);
@@ -227,7 +228,8 @@ public final class AutologConfig {
     out.add("run_name=" + runName);
     out.add("nested=" + nested);
     StringJoiner tagText = new StringJoiner(", ", "{", "}");
-    tags.forEach((name, value) -> tagText.add(name + "=" + Secrets.display(TAG_SOURCE_PREFIX + name, value)));
+    tags.forEach((name, value) ->
+        tagText.add(name + "=" + Secrets.display(TAG_SOURCE_PREFIX + name, value)));
     out.add("tags=" + tagText);
     out.add("log_models=" + logModels);
     out.add("log_every_n_iterations=" + logEveryNIterations);

@@ -172,7 +172,8 @@ public final class ConfigLoader {
 
     /** Resolves references in every setting not handled before; blank results count as unset. */
     private Map<ConfigKey, Setting> resolveValues(MergedSettings merged, SecretResolver resolver) {
-      Set<ConfigKey> handled = EnumSet.of(ConfigKey.CONFIG, ConfigKey.SECRETS_DIR, ConfigKey.ENABLED);
+      Set<ConfigKey> handled =
+          EnumSet.of(ConfigKey.CONFIG, ConfigKey.SECRETS_DIR, ConfigKey.ENABLED);
       Map<ConfigKey, Setting> values = new EnumMap<>(ConfigKey.class);
       merged.values().forEach((key, setting) -> {
         if (handled.contains(key)) {

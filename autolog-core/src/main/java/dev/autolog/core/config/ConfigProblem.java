@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * <pre>{@code
  * invalid setting tracking_username (environment MLFLOW_TRACKING_USERNAME) = "alice": a username
- * needs a password; set tracking_password (or MLFLOW_TRACKING_PASSWORD) or use tracking_token instead
+ * needs a password; set tracking_password (or MLFLOW_TRACKING_PASSWORD) or use tracking_token
+ * instead
  * }</pre>
  *
  * <p>The value is stored already made safe for printing: {@code ****} for secret settings, and

@@ -26,12 +26,9 @@ final class ConfigValidator {
         && !unusable.contains(ConfigKey.TRACKING_PASSWORD)) {
       checkCredentials(config, diagnostics);
     }
-    if (!unusable.contains(ConfigKey.DATABRICKS_HOST)) {
-      checkTrackingUri(config, environment, paths, diagnostics);
-    }
-    if (!unusable.contains(ConfigKey.TRACKING_INSECURE_TLS)) {
-      checkTls(config, diagnostics);
-    }
+    checkTrackingUri(config, !unusable.contains(ConfigKey.DATABRICKS_HOST), environment, paths,
+        diagnostics);
+    checkTls(config, !unusable.contains(ConfigKey.TRACKING_INSECURE_TLS), diagnostics);
   }
 
   private static void checkCredentials(AutologConfig.Builder config, Diagnostics diagnostics) {
@@ -55,7 +52,7 @@ final class ConfigValidator {
     }
   }
 
-  private static void checkTrackingUri(AutologConfig.Builder config,
+  private static void checkTrackingUri(AutologConfig.Builder config, boolean checkHost,
       Map<String, String> environment, PathResolver paths, Diagnostics diagnostics) {
     String uri = config.string(ConfigKey.TRACKING_URI);
     if (uri == null) {
@@ -68,7 +65,8 @@ final class ConfigValidator {
       diagnostics.error(ConfigKey.TRACKING_URI, source, uri, e.reason(), e.fix());
       return;
     }
-    if (TrackingUris.isDatabricks(uri) && config.string(ConfigKey.DATABRICKS_HOST) == null) {
+    if (checkHost && TrackingUris.isDatabricks(uri)
+        && config.string(ConfigKey.DATABRICKS_HOST) == null) {
       String profile = TrackingUris.databricksProfile(uri);
       Path profiles = DatabricksProfiles.configFile(environment, paths);
       if (!DatabricksProfiles.hasHost(profiles, profile)) {
@@ -80,13 +78,14 @@ final class ConfigValidator {
     }
   }
 
-  private static void checkTls(AutologConfig.Builder config, Diagnostics diagnostics) {
+  private static void checkTls(AutologConfig.Builder config, boolean checkCombination,
+      Diagnostics diagnostics) {
     String certPath = config.string(ConfigKey.TRACKING_SERVER_CERT_PATH);
     if (certPath == null) {
       return;
     }
     ConfigSource certSource = config.source(ConfigKey.TRACKING_SERVER_CERT_PATH);
-    if (config.bool(ConfigKey.TRACKING_INSECURE_TLS)) {
+    if (checkCombination && config.bool(ConfigKey.TRACKING_INSECURE_TLS)) {
       diagnostics.error(ConfigKey.TRACKING_INSECURE_TLS,
           config.source(ConfigKey.TRACKING_INSECURE_TLS), "true",
           "cannot be combined with tracking_server_cert_path (" + certSource

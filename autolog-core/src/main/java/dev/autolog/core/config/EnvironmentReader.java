@@ -27,7 +27,10 @@ final class EnvironmentReader {
 
   private EnvironmentReader() {}
 
-  /** Reads {@code AUTOLOG_*}; {@code AUTOLOG_TAGS_<NAME>} sets the tag {@code <name>} (lower case). */
+  /**
+   * Reads {@code AUTOLOG_*}; {@code AUTOLOG_TAGS_<NAME>} sets the tag {@code <name>}, in lower
+   * case.
+   */
   static Layer readAutolog(Map<String, String> environment, Diagnostics diagnostics) {
     Layer layer = new Layer();
     String prefix = ConfigKey.environmentPrefix();

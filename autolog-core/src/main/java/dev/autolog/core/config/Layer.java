@@ -66,15 +66,17 @@ final class Layer {
     if (list == null) {
       return;
     }
-    for (String entry : list.split(";", -1)) {
+    String[] entries = list.split(";", -1);
+    for (int i = 0; i < entries.length; i++) {
+      String entry = entries[i];
       if (entry.isBlank()) {
         continue;
       }
       int colon = entry.indexOf(':');
       if (colon < 0) {
-        // Without a colon the entry holds no value, so naming it cannot leak a secret.
+        // Only the position: "api_token=abc" (a '=' typed for ':') would otherwise be printed.
         diagnostics.error(ConfigKey.TAGS, source, null,
-            "the tag entry \"" + entry.trim() + "\" has no ':'",
+            "tag entry " + (i + 1) + " has no ':'",
             "write tags as name:value pairs separated by ';', e.g. tags=team:ml;stage:dev");
         continue;
       }

@@ -95,18 +95,16 @@ public final class RunManager {
   public void exitTraining(Object model, ModelRun run, Throwable thrown) {
     long now = System.currentTimeMillis();
     boolean finishNow = false;
+    boolean failed = false;
+    // Lock order is manager before run everywhere; so the run's lock is released before the manager's is taken.
     synchronized (run) {
       run.activeCalls--;
       run.lastExit = now;
       if (thrown != null) {
+        failed = run.status == RunStatus.RUNNING;
         run.status = RunStatus.FAILED;
         run.finisher = null;
-        logger.updateStatus(run.handle(), RunStatus.FAILED, now);
-        announceEnd(run.handle(), RunStatus.FAILED);
-        synchronized (this) {
-          runsByModel.remove(model);
-          liveRuns.remove(run);
-        }
+        run.deadline = 0;
       } else if (run.activeCalls == 0) {
         if (config.runPerCall()) {
           finishNow = true;
@@ -114,6 +112,14 @@ public final class RunManager {
           run.deadline = now + config.finishGraceMillis();
         }
       }
+    }
+    if (failed) {
+      synchronized (this) {
+        runsByModel.remove(model);
+        liveRuns.remove(run);
+      }
+      logger.updateStatus(run.handle(), RunStatus.FAILED, now);
+      announceEnd(run.handle(), RunStatus.FAILED);
     }
     if (finishNow) {
       finish(run, RunStatus.FINISHED);
