@@ -30,7 +30,8 @@ public enum ConfigKey {
   EXPERIMENT_NAME("experiment_name", Kind.STRING, null, false,
       "MLflow experiment to log to, created when missing; unset means MLflow's Default"),
   RUN_NAME("run_name", Kind.STRING, null, false,
-      "name of the MLflow run; unset lets MLflow pick one"),
+      "name of the run (later runs get -2, -3, ...); unset names each run after its model class,"
+          + " e.g. MultiLayerNetwork-1"),
   NESTED("nested", Kind.BOOLEAN, "false", false,
       "log each model's run as a child of one parent run"),
   TAGS("tags", Kind.TAGS, null, false,
@@ -52,7 +53,8 @@ public enum ConfigKey {
   SECRETS_DIR("secrets_dir", Kind.PATH, "~/.autolog/secrets", false,
       "directory of <name>.properties files that {{name.key}} secret references read"),
   FLUSH_TIMEOUT_MS("flush_timeout_ms", Kind.LONG, "10000", false,
-      "how long, in milliseconds, to wait for buffered data to reach MLflow at shutdown", 0),
+      "how long, in milliseconds, the end of a training call and the JVM's exit wait at most"
+          + " for buffered data to reach MLflow", 0),
   FINISH_GRACE_MS("finish_grace_ms", Kind.LONG, "2000", false,
       "how long, in milliseconds, a model's run stays RUNNING after a training call returns"
           + " before it is marked FINISHED", 0),
