@@ -17,8 +17,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -42,7 +44,8 @@ public final class RunManager {
   private final AsyncLogger logger;
   private final RunContext context;
   private final WeakIdentityMap<ModelRun> runsByModel = new WeakIdentityMap<>();
-  private final List<ModelRun> liveRuns = new ArrayList<>();
+  /** Runs that are RUNNING; finished ones leave (and come back when resumed), so the set stays small. */
+  private final Set<ModelRun> liveRuns = new LinkedHashSet<>();
   private final Map<String, Integer> nameCounters = new HashMap<>();
   private final AtomicBoolean shutDown = new AtomicBoolean();
   private final AtomicBoolean hintPrinted = new AtomicBoolean();
@@ -74,6 +77,7 @@ public final class RunManager {
       if (run == null) {
         run = openRun(model, flavor, baseName);
       }
+      liveRuns.add(run);
     }
     synchronized (run) {
       run.calls++;
@@ -207,7 +211,6 @@ public final class RunManager {
     logger.createRun(handle, config.experimentName(), System.currentTimeMillis(), tags, parent);
     ModelRun run = new ModelRun(handle, flavor, logger);
     runsByModel.put(model, run);
-    liveRuns.add(run);
     return run;
   }
 
@@ -246,16 +249,27 @@ public final class RunManager {
       }
     }
     for (ModelRun run : due) {
-      finish(run, RunStatus.FINISHED);
+      finish(run, RunStatus.FINISHED, now);
     }
   }
 
   /** Queues the run's finisher (FINISHED only), its end status and the "View run" line. */
   private void finish(ModelRun run, RunStatus status) {
+    finish(run, status, 0);
+  }
+
+  /**
+   * As {@link #finish(ModelRun, RunStatus)}; with {@code idleAt} > 0 only if the run is still idle
+   * past its deadline then: a call may have entered since the run was found due.
+   */
+  private void finish(ModelRun run, RunStatus status, long idleAt) {
     RunFinisher finisher;
     long endTime;
     synchronized (run) {
       if (run.status != RunStatus.RUNNING) {
+        return;
+      }
+      if (idleAt > 0 && (run.activeCalls > 0 || run.deadline == 0 || run.deadline > idleAt)) {
         return;
       }
       run.status = status;
@@ -263,6 +277,13 @@ public final class RunManager {
       finisher = status == RunStatus.FINISHED ? run.finisher : null;
       run.finisher = null;
       endTime = status == RunStatus.FINISHED && run.lastExit != 0 ? run.lastExit : System.currentTimeMillis();
+    }
+    synchronized (this) {
+      synchronized (run) {
+        if (run.status != RunStatus.RUNNING) { // unless a new call resumed it meanwhile
+          liveRuns.remove(run);
+        }
+      }
     }
     RunFinisher work = finisher;
     logger.runOnWorker(

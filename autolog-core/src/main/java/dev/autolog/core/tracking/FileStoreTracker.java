@@ -1,6 +1,7 @@
 package dev.autolog.core.tracking;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -111,14 +112,14 @@ public final class FileStoreTracker implements Tracker {
   public void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags)
       throws IOException {
     Path dir = runDir(runId);
+    // A changed param must not cost the rest of the batch: write everything else, then report it.
+    List<String> conflicts = new java.util.ArrayList<>();
     for (Map.Entry<String, String> param : params.entrySet()) {
       Path file = keyPath(dir.resolve("params"), param.getKey());
       if (Files.exists(file)) {
         String old = Files.readString(file, StandardCharsets.UTF_8);
         if (!old.equals(param.getValue())) {
-          throw new IOException(
-              "Changing param values is not allowed. Param with key='" + param.getKey()
-                  + "' was already logged with value='" + old + "'");
+          conflicts.add("Param with key='" + param.getKey() + "' was already logged with value='" + old + "'");
         }
         continue;
       }
@@ -131,6 +132,9 @@ public final class FileStoreTracker implements Tracker {
       }
     }
     appendMetrics(dir.resolve("metrics"), metrics);
+    if (!conflicts.isEmpty()) {
+      throw new IOException("Changing param values is not allowed. " + String.join("; ", conflicts));
+    }
   }
 
   @Override
@@ -170,11 +174,16 @@ public final class FileStoreTracker implements Tracker {
   }
 
   private void ensureRoot() throws IOException {
-    if (!Files.isDirectory(root)) {
+    boolean fresh = !Files.isDirectory(root);
+    if (fresh) {
       Files.createDirectories(root);
     }
     // FileStore() creates .trash when missing; mlflow reads deleted experiments from it.
     Files.createDirectories(root.resolve(".trash"));
+    if (fresh) {
+      // Like FileStore(), a new store starts with the Default experiment, whatever is logged to.
+      writeExperiment(DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME);
+    }
   }
 
   private String findExperiment(String name) throws IOException {
@@ -185,10 +194,9 @@ public final class FileStoreTracker implements Tracker {
           continue;
         }
         try {
-          JsonNode node = YAML.readTree(meta.toFile());
-          if (node != null
-              && name.equals(node.path("name").asText(null))
-              && "active".equals(node.path("lifecycle_stage").asText("active"))) {
+          Map<String, String> fields = scalarFields(meta);
+          if (name.equals(fields.get("name"))
+              && "active".equals(fields.getOrDefault("lifecycle_stage", "active"))) {
             return dir.getFileName().toString();
           }
         } catch (IOException e) {
@@ -197,6 +205,29 @@ public final class FileStoreTracker implements Tracker {
       }
     }
     return null;
+  }
+
+  /**
+   * The top-level scalars of a meta.yaml as written, so that a name PyYAML leaves plain but
+   * Jackson reads as a number (such as {@code 1e5}) keeps its text.
+   */
+  private static Map<String, String> scalarFields(Path meta) throws IOException {
+    Map<String, String> fields = new LinkedHashMap<>();
+    try (JsonParser p = YAML.getFactory().createParser(meta.toFile())) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return fields;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (value.isScalarValue()) {
+          fields.put(field, value == JsonToken.VALUE_NULL ? null : p.getText());
+        } else {
+          p.skipChildren();
+        }
+      }
+    }
+    return fields;
   }
 
   private void writeExperiment(String id, String name) throws IOException {

@@ -31,7 +31,8 @@ public final class MlflowLimits {
 
   /**
    * Returns {@code key} made valid for MLflow: characters MLflow rejects become '_', path tricks
-   * ({@code ..}, leading or doubled '/') are removed, and the result is cut to 250 characters.
+   * ({@code ..}, {@code .} segments, leading, trailing or doubled '/') are removed, and the result
+   * is at most 250 characters.
    * A valid key is returned unchanged.
    */
   public static String sanitizeKey(String key) {
@@ -39,10 +40,24 @@ public final class MlflowLimits {
       return "_";
     }
     String k = INVALID_KEY_CHARS.matcher(key).replaceAll("_");
+    // Cut first: the repairs below only shorten, and a cut must not leave a trailing '/' or '.'.
+    if (k.length() > MAX_KEY_LENGTH) {
+      k = k.substring(0, MAX_KEY_LENGTH);
+    }
     while (k.contains("//")) {
       k = k.replace("//", "/");
     }
     k = k.replace("..", "__");
+    // '.' segments ("./a", "a/./b", "a/.") are changed by posixpath.normpath, so MLflow rejects them.
+    while (k.contains("/./")) {
+      k = k.replace("/./", "/");
+    }
+    while (k.startsWith("./")) {
+      k = k.substring(2);
+    }
+    if (k.endsWith("/.")) {
+      k = k.substring(0, k.length() - 2);
+    }
     while (k.startsWith("/")) {
       k = k.substring(1);
     }
@@ -51,9 +66,6 @@ public final class MlflowLimits {
     }
     if (k.isEmpty() || k.equals(".")) {
       k = "_";
-    }
-    if (k.length() > MAX_KEY_LENGTH) {
-      k = k.substring(0, MAX_KEY_LENGTH);
     }
     return k;
   }
@@ -68,8 +80,13 @@ public final class MlflowLimits {
     return value.length() <= MAX_TAG_VALUE_LENGTH;
   }
 
-  /** Cuts {@code value} to at most {@code max} characters. */
+  /** Cuts {@code value} to at most {@code max} characters, without splitting a surrogate pair. */
   public static String truncate(String value, int max) {
-    return value.length() <= max ? value : value.substring(0, max);
+    if (value.length() <= max) {
+      return value;
+    }
+    // Never split a surrogate pair: a lone surrogate cannot be written as UTF-8.
+    int end = max > 0 && Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max;
+    return value.substring(0, end);
   }
 }

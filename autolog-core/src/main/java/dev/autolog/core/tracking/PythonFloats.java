@@ -1,12 +1,16 @@
 package dev.autolog.core.tracking;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+
 /**
  * Formats doubles the way Python's {@code str(float)} does, which is how MLflow's file store writes
  * metric values: {@code 1.0}, {@code 0.3333333333333333}, {@code 1e-05}, {@code 1e+16}, {@code nan},
  * {@code inf}, {@code -inf}.
  *
- * <p>Java's {@link Double#toString} gives the same digits (a shortest round-tripping decimal) but
- * a different layout, so only the layout is rewritten.
+ * <p>The digits are the shortest decimal that reads back as the value (Java 17's
+ * {@link Double#toString} is not always shortest), laid out as Python lays them out.
  */
 public final class PythonFloats {
   private PythonFloats() {}
@@ -22,31 +26,12 @@ public final class PythonFloats {
     if (value == 0) {
       return (1 / value < 0) ? "-0.0" : "0.0";
     }
-    String java = Double.toString(Math.abs(value));
     String sign = value < 0 ? "-" : "";
-    // Split Java's output into its significant digits and a decimal exponent.
-    String mantissa;
-    int exponent;
-    int e = java.indexOf('E');
-    if (e >= 0) {
-      mantissa = java.substring(0, e);
-      exponent = Integer.parseInt(java.substring(e + 1));
-    } else {
-      mantissa = java;
-      exponent = 0;
-    }
-    int dot = mantissa.indexOf('.');
-    String intPart = mantissa.substring(0, dot);
-    String fracPart = mantissa.substring(dot + 1);
-    String digits = intPart + fracPart;
-    int pointPos = intPart.length() + exponent; // position of the decimal point within digits
-    // Strip leading zeros (e.g. "0.001" -> digits "0001").
-    int lead = 0;
-    while (lead < digits.length() - 1 && digits.charAt(lead) == '0') {
-      lead++;
-    }
-    digits = digits.substring(lead);
-    pointPos -= lead;
+    // The shortest decimal that reads back as the value (Python's repr digits), as digits and the
+    // position of the decimal point within them.
+    BigDecimal shortest = shortest(Math.abs(value));
+    String digits = shortest.unscaledValue().toString();
+    int pointPos = digits.length() - shortest.scale();
     // Strip trailing zeros.
     int end = digits.length();
     while (end > 1 && digits.charAt(end - 1) == '0') {
@@ -77,5 +62,35 @@ public final class PythonFloats {
       sb.append(digits, 0, pointPos).append('.').append(digits.substring(pointPos));
     }
     return sb.toString();
+  }
+
+  /**
+   * The shortest decimal that parses back to {@code value} (finite, positive), the one closest to
+   * it when several have that length: the digits of Python's repr. Java 17's
+   * {@link Double#toString} is not always shortest (e.g. {@code 6.3239798072436944E16} for
+   * Python's {@code 6.323979807243694e+16}, {@code 4.9E-324} for {@code 5e-324}), so its digits
+   * only bound the search.
+   */
+  private static BigDecimal shortest(double value) {
+    BigDecimal exact = new BigDecimal(value);
+    BigDecimal best = new BigDecimal(Double.toString(value));
+    // Rounding to fewer digits only moves further from the value, so stop at the first failure.
+    for (int precision = best.precision() - 1; precision >= 1; precision--) {
+      BigDecimal down = exact.round(new MathContext(precision, RoundingMode.FLOOR));
+      BigDecimal up = exact.round(new MathContext(precision, RoundingMode.CEILING));
+      boolean downOk = down.doubleValue() == value;
+      boolean upOk = up.doubleValue() == value;
+      if (downOk && upOk) {
+        int cmp = exact.subtract(down).compareTo(up.subtract(exact));
+        best = cmp < 0 ? down : cmp > 0 ? up : exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
+      } else if (downOk) {
+        best = down;
+      } else if (upOk) {
+        best = up;
+      } else {
+        break;
+      }
+    }
+    return best;
   }
 }

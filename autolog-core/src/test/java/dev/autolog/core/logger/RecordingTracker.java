@@ -1,0 +1,144 @@
+package dev.autolog.core.logger;
+
+import dev.autolog.core.tracking.Metric;
+import dev.autolog.core.tracking.RunInfo;
+import dev.autolog.core.tracking.RunStatus;
+import dev.autolog.core.tracking.Tracker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A fake {@link Tracker} that records every call, in order, and can be told to fail or block. */
+public final class RecordingTracker implements Tracker {
+
+  /** A call made to the tracker. */
+  public sealed interface Call permits Created, Batch, Status, Artifact {
+    String runId();
+  }
+
+  public record Created(String runId, String experimentName, String runName, long startTime,
+      Map<String, String> tags) implements Call {}
+
+  public record Batch(String runId, List<Metric> metrics, Map<String, String> params,
+      Map<String, String> tags) implements Call {}
+
+  public record Status(String runId, RunStatus status, Long endTime) implements Call {}
+
+  /** An artifact copy, with the file's content when it was copied and the copying thread. */
+  public record Artifact(String runId, String path, String content, String thread) implements Call {}
+
+  private final List<Call> calls = new ArrayList<>();
+  private final Map<String, String> experiments = new LinkedHashMap<>();
+  private int runs;
+  private volatile boolean closed;
+
+  /** Batches for which this answers true throw an IOException instead of being recorded. */
+  public volatile Predicate<Batch> failBatch = b -> false;
+  /** Experiment names for which this answers true fail to be created. */
+  public volatile Predicate<String> failExperiment = name -> false;
+  /** While not null, logBatch waits (up to 10 s) until this is counted down. */
+  public volatile CountDownLatch gate;
+
+  @Override
+  public synchronized String getOrCreateExperiment(String name) throws IOException {
+    if (failExperiment.test(name)) {
+      throw new IOException("refused experiment " + name);
+    }
+    return experiments.computeIfAbsent(name, n -> "exp-" + (experiments.size() + 1));
+  }
+
+  @Override
+  public synchronized RunInfo createRun(String experimentId, String runName, long startTime, Map<String, String> tags) {
+    String runId = "run-" + (++runs);
+    String experimentName = null;
+    for (Map.Entry<String, String> e : experiments.entrySet()) {
+      if (e.getValue().equals(experimentId)) {
+        experimentName = e.getKey();
+      }
+    }
+    calls.add(new Created(runId, experimentName, runName, startTime, Map.copyOf(tags)));
+    return new RunInfo(runId, experimentId, "mem://" + runId);
+  }
+
+  @Override
+  public void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags)
+      throws IOException {
+    CountDownLatch g = gate;
+    if (g != null) {
+      try {
+        g.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    Batch batch = new Batch(runId, List.copyOf(metrics), new LinkedHashMap<>(params), new LinkedHashMap<>(tags));
+    if (failBatch.test(batch)) {
+      throw new IOException("refused batch for " + runId);
+    }
+    synchronized (this) {
+      calls.add(batch);
+    }
+  }
+
+  @Override
+  public synchronized void updateRun(String runId, RunStatus status, Long endTime) {
+    calls.add(new Status(runId, status, endTime));
+  }
+
+  @Override
+  public synchronized void logArtifact(RunInfo run, String artifactPath, Path file) throws IOException {
+    calls.add(new Artifact(run.runId(), artifactPath, Files.readString(file, StandardCharsets.UTF_8),
+        Thread.currentThread().getName()));
+  }
+
+  @Override
+  public String runLocation(RunInfo run) {
+    return "mem://" + run.runId();
+  }
+
+  @Override
+  public String describe() {
+    return "recording tracker";
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  public boolean closed() {
+    return closed;
+  }
+
+  /** All calls so far, in order. */
+  public synchronized List<Call> calls() {
+    return List.copyOf(calls);
+  }
+
+  /** The calls of one type, in order. */
+  public <T extends Call> List<T> calls(Class<T> type) {
+    return calls().stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  /** The calls concerning one run, in order. */
+  public List<Call> callsFor(String runId) {
+    return calls().stream().filter(c -> c.runId().equals(runId)).toList();
+  }
+
+  /** The run created with that name (the last one, if several). */
+  public Created created(String runName) {
+    List<Created> matching = calls(Created.class).stream().filter(c -> c.runName().equals(runName)).toList();
+    if (matching.isEmpty()) {
+      throw new AssertionError("no run named " + runName + " in " + calls());
+    }
+    return matching.get(matching.size() - 1);
+  }
+}

@@ -1,0 +1,164 @@
+package dev.autolog.core.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.autolog.core.logger.AsyncLogger;
+import dev.autolog.core.logger.RecordingTracker;
+import dev.autolog.core.logger.RecordingTracker.Artifact;
+import dev.autolog.core.logger.RecordingTracker.Batch;
+import dev.autolog.core.logger.RunHandle;
+import dev.autolog.core.tracking.Metric;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ModelRunTest {
+  private final RecordingTracker tracker = new RecordingTracker();
+  private final AsyncLogger logger = new AsyncLogger(tracker, 10_000);
+  private ModelRun run;
+
+  @BeforeEach
+  void openRun() {
+    RunHandle handle = new RunHandle("m-1");
+    logger.createRun(handle, null, 1L, Map.of("mlflow.runName", "m-1"), null);
+    logger.start();
+    run = new ModelRun(handle, "dl4j", logger);
+  }
+
+  @AfterEach
+  void stop() {
+    logger.shutdown(1000);
+  }
+
+  private List<Batch> flushedBatches() {
+    assertTrue(logger.flush(5000));
+    return tracker.calls(Batch.class);
+  }
+
+  @Test
+  void aParamLoggedAgainWithTheSameValueIsNotSentAgain() {
+    run.logParam("lr", 0.1);
+    assertEquals(List.of(Map.of("lr", "0.1")), flushedBatches().stream().map(Batch::params).toList());
+
+    run.logParam("lr", 0.1);
+    run.logParams(Map.of("lr", "0.1"));
+    assertEquals(1, flushedBatches().size());
+  }
+
+  @Test
+  void aParamLoggedWithAnotherValueBecomesAChangedParamTag() {
+    run.logParam("lr", 0.1);
+    run.logParam("lr", 0.2);
+    List<Batch> batches = flushedBatches();
+
+    Map<String, String> params = new LinkedHashMap<>();
+    Map<String, String> tags = new LinkedHashMap<>();
+    batches.forEach(b -> {
+      params.putAll(b.params());
+      tags.putAll(b.tags());
+    });
+    assertEquals(Map.of("lr", "0.1"), params);
+    assertEquals(Map.of("autolog.changed_param.lr", "0.2"), tags);
+  }
+
+  @Test
+  void nullParamsAreSkippedAndKeysSanitized() {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("kept", 3);
+    values.put("skipped", null);
+    values.put("bad@key", "x");
+    run.logParams(values);
+    run.logParam("also-skipped", null);
+    assertEquals(List.of(Map.of("kept", "3", "bad_key", "x")), flushedBatches().stream().map(Batch::params).toList());
+  }
+
+  @Test
+  void anOverlongParamIsTruncatedAndItsFullValueLoggedAsAnArtifact() {
+    String full = "0123456789".repeat(601); // 6010 characters
+    run.logParam("config", full);
+    List<Batch> batches = flushedBatches();
+
+    assertEquals(full.substring(0, 6000), batches.get(0).params().get("config"));
+    List<Artifact> artifacts = tracker.calls(Artifact.class);
+    assertEquals(1, artifacts.size());
+    assertEquals("autolog/full_values/params/config.txt", artifacts.get(0).path());
+    assertEquals(full, artifacts.get(0).content());
+  }
+
+  @Test
+  void anOverlongTagIsTruncatedAndItsFullValueLoggedAsAnArtifact() {
+    String full = "abcdefghij".repeat(801); // 8010 characters
+    run.setTag("summary", full);
+    List<Batch> batches = flushedBatches();
+
+    assertEquals(full.substring(0, 8000), batches.get(0).tags().get("summary"));
+    assertEquals(List.of("autolog/full_values/tags/summary.txt"),
+        tracker.calls(Artifact.class).stream().map(Artifact::path).toList());
+    assertEquals(full, tracker.calls(Artifact.class).get(0).content());
+  }
+
+  @Test
+  void tagsMayBeSetAgainWithNewValues() {
+    run.setTag("stage", "a");
+    assertTrue(logger.flush(5000));
+    run.setTag("stage", "b");
+    run.setTag("ignored", null);
+    List<Batch> batches = flushedBatches();
+    assertEquals(List.of(Map.of("stage", "a"), Map.of("stage", "b")), batches.stream().map(Batch::tags).toList());
+  }
+
+  @Test
+  void metricsGoToTheRunWithTheirStep() {
+    long before = System.currentTimeMillis();
+    run.logMetric("loss", 0.5, 7);
+    Metric metric = flushedBatches().get(0).metrics().get(0);
+    assertEquals("loss", metric.key());
+    assertEquals(0.5, metric.value());
+    assertEquals(7, metric.step());
+    assertTrue(metric.timestamp() >= before);
+  }
+
+  @Test
+  void textArtifactsAreWrittenThroughATemporaryFile() {
+    run.logText("notes/summary.txt", "hello");
+    assertTrue(logger.flush(5000));
+    assertEquals(List.of(new Artifact(run.handle().info().runId(), "notes/summary.txt", "hello", "autolog-logger")),
+        tracker.calls(Artifact.class));
+  }
+
+  @Test
+  void stepCountersStartAtZeroAndAdvance() {
+    assertEquals(0, run.nextIteration());
+    assertEquals(1, run.nextIteration());
+    assertEquals(2, run.iterations());
+    assertEquals(0, run.nextEpoch());
+    assertEquals(1, run.epochs());
+  }
+
+  @Test
+  void stateIsCreatedOnceAndKept() {
+    AtomicInteger created = new AtomicInteger();
+    List<String> first = run.state("k", () -> {
+      created.incrementAndGet();
+      return new java.util.ArrayList<>();
+    });
+    List<String> second = run.state("k", java.util.ArrayList::new);
+    assertSame(first, second);
+    assertEquals(1, created.get());
+  }
+
+  @Test
+  void describesItself() {
+    assertEquals("m-1", run.name());
+    assertEquals("dl4j", run.flavor());
+    assertTrue(run.isRunning());
+    assertFalse(run.handle().creationFailed());
+  }
+}
