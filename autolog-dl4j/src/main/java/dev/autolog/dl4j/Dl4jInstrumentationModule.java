@@ -4,6 +4,9 @@ import dev.autolog.core.config.AutologConfig;
 import dev.autolog.core.instrumentation.InstrumentationModule;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.matcher.ElementMatchers;
 
 /** Deeplearning4j: training ({@code fit}), early stopping and evaluation of MLN and CG. */
 public final class Dl4jInstrumentationModule implements InstrumentationModule {
@@ -20,6 +23,13 @@ public final class Dl4jInstrumentationModule implements InstrumentationModule {
   @Override
   public List<String> instrumentedPackages() {
     return List.of("org.deeplearning4j.");
+  }
+
+  /** The two network classes whose fit and evaluation methods are instrumented. */
+  static ElementMatcher<TypeDescription> networkTypes() {
+    return ElementMatchers.namedOneOf(
+        "org.deeplearning4j.nn.multilayer.MultiLayerNetwork",
+        "org.deeplearning4j.nn.graph.ComputationGraph");
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.autolog.dl4j;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -18,10 +17,7 @@ final class EvaluationInstrumentation {
 
   static AgentBuilder apply(AgentBuilder builder, ClassLoader agentLoader) {
     return builder
-        .type(namedOneOf(
-                "org.deeplearning4j.nn.multilayer.MultiLayerNetwork",
-                "org.deeplearning4j.nn.graph.ComputationGraph"),
-            HooksVisibility.INSTANCE)
+        .type(Dl4jInstrumentationModule.networkTypes(), HooksVisibility.INSTANCE)
         .transform(new AgentBuilder.Transformer.ForAdvice()
             .include(agentLoader)
             .advice(named("doEvaluationHelper").and(takesArguments(2)),

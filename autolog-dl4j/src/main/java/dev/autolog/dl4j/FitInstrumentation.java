@@ -2,7 +2,6 @@ package dev.autolog.dl4j;
 
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
@@ -21,10 +20,7 @@ final class FitInstrumentation {
 
   static AgentBuilder apply(AgentBuilder builder, ClassLoader agentLoader) {
     return builder
-        .type(namedOneOf(
-                "org.deeplearning4j.nn.multilayer.MultiLayerNetwork",
-                "org.deeplearning4j.nn.graph.ComputationGraph"),
-            HooksVisibility.INSTANCE)
+        .type(Dl4jInstrumentationModule.networkTypes(), HooksVisibility.INSTANCE)
         .transform(new AgentBuilder.Transformer.ForAdvice()
             .include(agentLoader)
             .advice(named("fit").and(isPublic())

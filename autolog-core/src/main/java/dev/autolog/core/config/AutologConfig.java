@@ -26,6 +26,7 @@ public final class AutologConfig {
   private final String trackingToken;
   private final boolean trackingInsecureTls;
   private final String trackingServerCertPath;
+  private final String trackingClientCertPath;
   private final String databricksHost;
   private final String experimentName;
   private final String runName;
@@ -50,6 +51,7 @@ public final class AutologConfig {
     this.trackingToken = builder.string(ConfigKey.TRACKING_TOKEN);
     this.trackingInsecureTls = builder.bool(ConfigKey.TRACKING_INSECURE_TLS);
     this.trackingServerCertPath = builder.string(ConfigKey.TRACKING_SERVER_CERT_PATH);
+    this.trackingClientCertPath = builder.string(ConfigKey.TRACKING_CLIENT_CERT_PATH);
     this.databricksHost = builder.string(ConfigKey.DATABRICKS_HOST);
     this.experimentName = builder.string(ConfigKey.EXPERIMENT_NAME);
     this.runName = builder.string(ConfigKey.RUN_NAME);
@@ -110,6 +112,11 @@ public final class AutologConfig {
   /** Returns the absolute path of the CA bundle for the tracking server, or null. */
   public String trackingServerCertPath() {
     return trackingServerCertPath;
+  }
+
+  /** Returns the absolute path of the client certificate PEM (certificate and key), or null. */
+  public String trackingClientCertPath() {
+    return trackingClientCertPath;
   }
 
   /** Returns the Databricks workspace URL, or null. */
@@ -223,6 +230,7 @@ public final class AutologConfig {
     out.add("tracking_token=" + Secrets.mask(ConfigKey.TRACKING_TOKEN.key(), trackingToken));
     out.add("tracking_insecure_tls=" + trackingInsecureTls);
     out.add("tracking_server_cert_path=" + trackingServerCertPath);
+    out.add("tracking_client_cert_path=" + trackingClientCertPath);
     out.add("databricks_host=" + Secrets.stripUserInfo(databricksHost));
     out.add("experiment_name=" + experimentName);
     out.add("run_name=" + runName);

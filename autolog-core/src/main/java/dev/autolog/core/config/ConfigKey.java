@@ -25,6 +25,8 @@ public enum ConfigKey {
       "skip TLS certificate verification; cannot be combined with tracking_server_cert_path"),
   TRACKING_SERVER_CERT_PATH("tracking_server_cert_path", Kind.PATH, null, false,
       "PEM file with the CA certificates that verify the tracking server"),
+  TRACKING_CLIENT_CERT_PATH("tracking_client_cert_path", Kind.PATH, null, false,
+      "PEM file with a client certificate and its PKCS#8 private key, for servers that require one"),
   DATABRICKS_HOST("databricks_host", Kind.STRING, null, false,
       "Databricks workspace URL, needed when tracking_uri is databricks"),
   EXPERIMENT_NAME("experiment_name", Kind.STRING, null, false,

@@ -80,6 +80,12 @@ final class ConfigValidator {
 
   private static void checkTls(AutologConfig.Builder config, boolean checkCombination,
       Diagnostics diagnostics) {
+    String clientCert = config.string(ConfigKey.TRACKING_CLIENT_CERT_PATH);
+    if (clientCert != null && (!Files.isRegularFile(Path.of(clientCert)) || !Files.isReadable(Path.of(clientCert)))) {
+      diagnostics.error(ConfigKey.TRACKING_CLIENT_CERT_PATH, config.source(ConfigKey.TRACKING_CLIENT_CERT_PATH),
+          clientCert, "the file does not exist or cannot be read",
+          "point it at a readable PEM file holding the client certificate and its private key");
+    }
     String certPath = config.string(ConfigKey.TRACKING_SERVER_CERT_PATH);
     if (certPath == null) {
       return;

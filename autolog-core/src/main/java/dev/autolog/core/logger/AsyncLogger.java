@@ -97,6 +97,11 @@ public final class AsyncLogger {
     submit(new TrackingEvent.Artifact(run, artifactPath, file, temporary));
   }
 
+  /** Queues the recording of a model; its files are deleted once handled. */
+  public void logModel(RunHandle run, dev.autolog.core.tracking.ModelArtifact model) {
+    submit(new TrackingEvent.Model(run, model));
+  }
+
   /**
    * Queues work to run on the worker thread, after everything queued before it. Events that the
    * work itself submits are handled at once, before anything queued after the work.
@@ -220,12 +225,14 @@ public final class AsyncLogger {
         guard("log artifact " + a.artifactPath(), () -> tracker.logArtifact(info, a.artifactPath(), a.file()));
       }
       if (a.temporary()) {
-        try {
-          Files.deleteIfExists(a.file());
-        } catch (Exception ignored) {
-          // A leftover temp file is harmless.
-        }
+        deleteTemporary(a.file());
       }
+    } else if (event instanceof TrackingEvent.Model m) {
+      RunInfo info = m.run().info();
+      if (info != null) {
+        guard("log model " + m.model().artifactPath(), () -> tracker.logModel(info, m.model()));
+      }
+      m.model().files().values().forEach(AsyncLogger::deleteTemporary);
     } else if (event instanceof TrackingEvent.Task t) {
       try {
         t.work().run();
@@ -234,6 +241,19 @@ public final class AsyncLogger {
       }
     } else if (event instanceof TrackingEvent.Flush f) {
       f.done().countDown();
+    }
+  }
+
+  /** Deletes a temporary file, and its directory when that is one of ours and now empty. */
+  private static void deleteTemporary(Path file) {
+    try {
+      Files.deleteIfExists(file);
+      Path dir = file.getParent();
+      if (dir != null && dir.getFileName().toString().startsWith("autolog-")) {
+        Files.deleteIfExists(dir);
+      }
+    } catch (Exception ignored) {
+      // A leftover temp file or a non-empty directory is harmless.
     }
   }
 

@@ -28,6 +28,9 @@ sealed interface TrackingEvent {
   record Artifact(RunHandle run, String artifactPath, Path file, boolean temporary)
       implements TrackingEvent {}
 
+  /** Record a model; its files are deleted afterwards. */
+  record Model(RunHandle run, dev.autolog.core.tracking.ModelArtifact model) implements TrackingEvent {}
+
   /** Work that must run on the worker, in order with the events around it. */
   record Task(Runnable work) implements TrackingEvent {}
 

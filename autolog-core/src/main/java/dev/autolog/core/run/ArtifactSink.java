@@ -14,6 +14,9 @@ public interface ArtifactSink {
   /** Records {@code file} as artifact {@code artifactPath}; the file is deleted once copied. */
   void addFile(String artifactPath, Path file);
 
+  /** Records a trained model; its files are deleted once recorded. */
+  void addModel(dev.autolog.core.tracking.ModelArtifact model);
+
   /** Records {@code text} (UTF-8) as artifact {@code artifactPath}. */
   void addText(String artifactPath, String text) throws IOException;
 }

@@ -377,6 +377,11 @@ public final class RunManager {
     }
 
     @Override
+    public void addModel(dev.autolog.core.tracking.ModelArtifact model) {
+      logger.logModel(handle, model);
+    }
+
+    @Override
     public void addText(String artifactPath, String text) throws IOException {
       Path tmp = Files.createTempFile("autolog-", ".txt");
       Files.writeString(tmp, text, StandardCharsets.UTF_8);

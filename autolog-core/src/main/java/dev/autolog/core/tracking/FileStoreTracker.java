@@ -37,6 +37,7 @@ public final class FileStoreTracker implements Tracker {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path root;
   private final Map<String, Path> runDirs = new LinkedHashMap<>();
@@ -152,6 +153,24 @@ public final class FileStoreTracker implements Tracker {
     Path target = keyPath(runDir(run.runId()).resolve("artifacts"), artifactPath);
     Files.createDirectories(target.getParent());
     Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Override
+  public void logModel(RunInfo run, ModelArtifact model) throws IOException {
+    for (Map.Entry<String, Path> file : model.files().entrySet()) {
+      logArtifact(run, model.artifactPath() + "/" + file.getKey(), file.getValue());
+    }
+    Path mlmodel = keyPath(runDir(run.runId()).resolve("artifacts"), model.artifactPath() + "/MLmodel");
+    Files.createDirectories(mlmodel.getParent());
+    Files.writeString(mlmodel, MlModelFile.render(model, run.runId(), null), StandardCharsets.UTF_8);
+    // What MLflow 2.x's FileStore.record_logged_model does: append to the run's model history tag.
+    Path historyFile = keyPath(runDir(run.runId()).resolve("tags"), "mlflow.log-model.history");
+    List<Object> history = new java.util.ArrayList<>();
+    if (Files.exists(historyFile)) {
+      history.addAll(JSON.readValue(historyFile.toFile(), List.class));
+    }
+    history.add(MlModelFile.historyEntry(model, run.runId()));
+    writeValue(runDir(run.runId()).resolve("tags"), "mlflow.log-model.history", JSON.writeValueAsString(history));
   }
 
   @Override

@@ -31,6 +31,12 @@ public interface Tracker {
   /** Copies {@code file} to the run's artifacts at {@code artifactPath} (a relative, '/'-separated path). */
   void logArtifact(RunInfo run, String artifactPath, Path file) throws IOException;
 
+  /**
+   * Records a trained model of the run: its files and an {@code MLmodel} file, registered the way
+   * this tracker's MLflow lists models (the run's model history, or an MLflow 3 LoggedModel).
+   */
+  void logModel(RunInfo run, ModelArtifact model) throws IOException;
+
   /** Where a person can look at the run: a URL or a path. */
   String runLocation(RunInfo run);
 

@@ -100,6 +100,13 @@ public final class RecordingTracker implements Tracker {
   }
 
   @Override
+  public synchronized void logModel(RunInfo run, dev.autolog.core.tracking.ModelArtifact model) throws IOException {
+    for (java.util.Map.Entry<String, Path> file : model.files().entrySet()) {
+      logArtifact(run, model.artifactPath() + "/" + file.getKey(), file.getValue());
+    }
+  }
+
+  @Override
   public String runLocation(RunInfo run) {
     return "mem://" + run.runId();
   }
