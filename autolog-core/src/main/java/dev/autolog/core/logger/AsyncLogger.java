@@ -269,7 +269,10 @@ public final class AsyncLogger {
     } catch (Exception e) {
       c.run().markCreationFailed();
       failedWrites.incrementAndGet();
-      AgentLog.error("could not create run " + c.run().name() + " in " + tracker.describe(), e);
+      // One line per kind of failure: every later run would fail the same way.
+      AgentLog.warnOnce("create-run-" + e.getClass().getName() + e.getMessage(),
+          "could not create run " + c.run().name() + " in " + tracker.describe() + "; its data is dropped"
+              + " (later runs failing the same way are not reported again): " + AgentLog.describe(e));
     }
   }
 

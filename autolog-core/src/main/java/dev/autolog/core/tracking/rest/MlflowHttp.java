@@ -115,6 +115,11 @@ final class MlflowHttp {
         lastFailure = error;
       } catch (MlflowApiException e) {
         throw e;
+      } catch (javax.net.ssl.SSLHandshakeException | javax.net.ssl.SSLPeerUnverifiedException e) {
+        // Retrying cannot make a certificate trusted.
+        throw new IOException("the TLS certificate of " + Secrets.redact(base) + " is not trusted ("
+            + e.getMessage() + "); set tracking_server_cert_path to a PEM bundle with its CA, or, only to test,"
+            + " tracking_insecure_tls=true", e);
       } catch (InterruptedIOException e) {
         if (Thread.currentThread().isInterrupted()) {
           throw e;

@@ -26,11 +26,14 @@ public record RetryPolicy(int maxRetries, long baseDelayMillis, long maxDelayMil
     return RETRYABLE.contains(status);
   }
 
+  /** The longest wait a server's Retry-After can ask for (urllib3's cap, which MLflow's client uses). */
+  public static final long MAX_RETRY_AFTER_MILLIS = 120_000;
+
   /** The wait before retry number {@code retry} (1-based), honouring a Retry-After header (nullable). */
   public long delayMillis(int retry, String retryAfter) {
     Long fromHeader = parseRetryAfter(retryAfter);
     if (fromHeader != null) {
-      return Math.min(fromHeader, maxDelayMillis);
+      return Math.min(fromHeader, MAX_RETRY_AFTER_MILLIS);
     }
     long exponential = Math.min(maxDelayMillis, baseDelayMillis << Math.min(retry - 1, 20));
     // Jitter in [50%, 100%] of the delay spreads out clients that failed together.
