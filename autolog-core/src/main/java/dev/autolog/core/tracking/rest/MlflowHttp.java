@@ -74,7 +74,9 @@ final class MlflowHttp {
 
   /** Streams {@code file} to an absolute (e.g. pre-signed) URL with extra headers and no credentials. */
   void putSigned(String signedUrl, Path file, Map<String, String> headers) throws IOException {
-    Request.Builder request = new Request.Builder().url(signedUrl).put(RequestBody.create(file.toFile(), null));
+    Request.Builder request = new Request.Builder().url(signedUrl).put(RequestBody.create(file.toFile(), null))
+        .tag(NoCredentials.class, NoCredentials.INSTANCE); // the signature is the credential
+
     headers.forEach(request::header);
     execute(request.build(), "signed upload").close();
   }
@@ -230,12 +232,20 @@ final class MlflowHttp {
       if (credentials.header() == null) {
         return chain.proceed(request);
       }
+      if (request.tag(NoCredentials.class) != null) {
+        return chain.proceed(request.newBuilder().removeHeader("Authorization").build());
+      }
       if (!sameServer) {
         AgentLog.debug("not sending credentials to " + url.host());
         return chain.proceed(request.newBuilder().removeHeader("Authorization").build());
       }
       return chain.proceed(request.newBuilder().header("Authorization", credentials.header()).build());
     }
+  }
+
+  /** Marks a request that must carry no credentials (a pre-signed upload URL). */
+  private enum NoCredentials {
+    INSTANCE
   }
 
   /** Printing helpers that never include userinfo or query strings. */
