@@ -40,6 +40,7 @@ public final class AsyncLogger {
   private final Thread worker;
   private volatile Runnable ticker = () -> {};
   private volatile boolean stopped;
+  private volatile boolean healthy = true;
 
   /** A logger writing to {@code tracker}, buffering at most {@code metricCapacity} metric points. */
   public AsyncLogger(Tracker tracker, int metricCapacity) {
@@ -136,6 +137,19 @@ public final class AsyncLogger {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /**
+   * Like {@link #flush}, but returns at once while the tracker is failing: a training loop must not
+   * wait on a tracker that is down (the data stays queued).
+   */
+  public boolean flushIfHealthy(long timeoutMillis) {
+    return healthy ? flush(timeoutMillis) : queue.isEmpty();
+  }
+
+  /** Whether the tracker's last call succeeded. */
+  public boolean healthy() {
+    return healthy;
   }
 
   /** Flushes within {@code timeoutMillis}, then stops the worker and closes the tracker. */
@@ -268,6 +282,7 @@ public final class AsyncLogger {
       c.run().created(info);
     } catch (Exception e) {
       c.run().markCreationFailed();
+      healthy = false;
       failedWrites.incrementAndGet();
       // One line per kind of failure: every later run would fail the same way.
       AgentLog.warnOnce("create-run-" + e.getClass().getName() + e.getMessage(),
@@ -325,7 +340,9 @@ public final class AsyncLogger {
   private void guard(String what, IoAction action) {
     try {
       action.run();
+      healthy = true;
     } catch (Exception e) {
+      healthy = false;
       failedWrites.incrementAndGet();
       AgentLog.warnOnce("write-" + e.getClass().getName() + e.getMessage(), "could not " + what + ": " + AgentLog.describe(e));
     }

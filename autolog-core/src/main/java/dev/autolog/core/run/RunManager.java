@@ -49,7 +49,9 @@ public final class RunManager {
   private final Map<String, Integer> nameCounters = new HashMap<>();
   private final AtomicBoolean shutDown = new AtomicBoolean();
   private final AtomicBoolean hintPrinted = new AtomicBoolean();
+  private static final long CALL_FLUSH_INTERVAL_MILLIS = 1000;
   private RunHandle processRun;
+  private volatile long lastCallFlush;
 
   /** A manager that records through {@code logger}; call {@link #installTicker()} once. */
   public RunManager(AutologConfig config, AsyncLogger logger, RunContext context) {
@@ -128,7 +130,19 @@ public final class RunManager {
     if (finishNow) {
       finish(run, RunStatus.FINISHED);
     }
-    logger.flush(config.flushTimeoutMillis());
+    flushAfterCall(now, failed || finishNow);
+  }
+
+  /**
+   * Waits (bounded) until a call's data is written, at most about once a second: a loop calling
+   * fit once per minibatch must not pay a round trip to the tracker on every call. A run's end is
+   * always flushed; a failing tracker is never waited for.
+   */
+  private void flushAfterCall(long now, boolean runEnded) {
+    if (runEnded || now - lastCallFlush >= CALL_FLUSH_INTERVAL_MILLIS) {
+      lastCallFlush = now;
+      logger.flushIfHealthy(config.flushTimeoutMillis());
+    }
   }
 
   /**
@@ -156,7 +170,7 @@ public final class RunManager {
       // not fail a model's training run, but it does fail a run that only evaluates.
       exitTraining(model, run, thrown);
     } else {
-      logger.flush(config.flushTimeoutMillis());
+      flushAfterCall(System.currentTimeMillis(), false);
     }
   }
 

@@ -40,6 +40,7 @@ class RunManagerTest {
   @TempDir Path dir;
   private final RecordingTracker tracker = new RecordingTracker();
   private RunManager manager;
+  private AsyncLogger logger;
 
   @AfterEach
   void shutDown() {
@@ -51,7 +52,7 @@ class RunManagerTest {
   private RunManager manager(String agentArgs) {
     ConfigResult result = ConfigLoader.load(agentArgs, Map.of(), Map.of(), dir, dir);
     assertEquals(List.of(), result.errors());
-    AsyncLogger logger = new AsyncLogger(tracker, 10_000);
+    logger = new AsyncLogger(tracker, 10_000);
     manager = new RunManager(result.config(), logger, new RunContext("tester", "Train", "train-job", null));
     manager.installTicker();
     logger.start();
@@ -61,6 +62,7 @@ class RunManagerTest {
   private ModelRun train(RunManager m, Object model) {
     ModelRun run = m.enterTraining(model, "dl4j", "Model");
     m.exitTraining(model, run, null);
+    logger.flush(2000); // the manager flushes at most once a second after a call
     return run;
   }
 
@@ -126,6 +128,7 @@ class RunManagerTest {
     });
     long before = System.currentTimeMillis();
     m.exitTraining(model, run, null);
+    logger.flush(2000); // the manager flushes at most once a second after a call
     long after = System.currentTimeMillis();
 
     await(() -> !statuses(run).isEmpty());
@@ -152,6 +155,7 @@ class RunManagerTest {
     assertSame(run, again);
     assertTrue(again.isRunning());
     m.exitTraining(model, again, null);
+    logger.flush(2000); // the manager flushes at most once a second after a call
     assertEquals(new Status(id(run), RunStatus.RUNNING, null), statuses(run).get(1));
 
     // ...and it finishes again after the next grace.
@@ -168,6 +172,7 @@ class RunManagerTest {
     run.setFinisher(sink -> sink.addText("never.txt", "x"));
     long before = System.currentTimeMillis();
     m.exitTraining(model, run, new IllegalStateException("diverged"));
+    logger.flush(2000); // the manager flushes at most once a second after a call
     long after = System.currentTimeMillis();
 
     List<Status> statuses = statuses(run);
@@ -193,6 +198,7 @@ class RunManagerTest {
     ModelRun idleRun = m.enterTraining(idle, "dl4j", "Model");
     idleRun.setFinisher(sink -> sink.addText("idle.txt", "done"));
     m.exitTraining(idle, idleRun, null);
+    logger.flush(2000); // the manager flushes at most once a second after a call
 
     manager = null;
     m.shutdown();
@@ -242,8 +248,11 @@ class RunManagerTest {
     RunManager m = manager(LONG_GRACE + ",run_per_call=true");
     Object model = new Object();
     m.exitTraining(model, m.enterTraining(model, "dl4j", "Net"), null);
+    logger.flush(2000); // the manager flushes at most once a second after a call
     m.exitTraining(model, m.enterTraining(model, "dl4j", "Net"), null);
+    logger.flush(2000); // the manager flushes at most once a second after a call
     m.exitTraining(model, m.enterTraining(model, "dl4j", "Tree"), null);
+    logger.flush(2000); // the manager flushes at most once a second after a call
     assertEquals(List.of("Net-1", "Net-2", "Tree-1"),
         tracker.calls(Created.class).stream().map(Created::runName).toList());
   }
@@ -254,6 +263,7 @@ class RunManagerTest {
     Object model = new Object();
     for (int i = 0; i < 3; i++) {
       m.exitTraining(model, m.enterTraining(model, "dl4j", "Net"), null);
+      logger.flush(2000); // the manager flushes at most once a second after a call
     }
     assertEquals(List.of("x", "x-2", "x-3"), tracker.calls(Created.class).stream().map(Created::runName).toList());
   }
@@ -277,6 +287,7 @@ class RunManagerTest {
     Model model = new Model(1);
     ModelRun run = m.enterTraining(model, "dl4j", "Model");
     m.exitTraining(model, run, new RuntimeException("boom"));
+    logger.flush(2000); // the manager flushes at most once a second after a call
 
     JsonNode json = new ObjectMapper().readTree(dir.resolve("run.json").toFile());
     assertEquals(id(run), json.path("run_id").asText());
@@ -293,6 +304,7 @@ class RunManagerTest {
     assertSame(trained, evaluated);
     // A failing evaluation does not fail the model's training run.
     m.exitEvaluation(model, evaluated, new RuntimeException("bad data"));
+    logger.flush(2000); // the manager flushes at most once a second after a call
     assertTrue(trained.isRunning());
     assertEquals(1, tracker.calls(Created.class).size());
     assertEquals(List.of(), tracker.calls(Status.class));
@@ -305,6 +317,7 @@ class RunManagerTest {
     ModelRun run = m.enterEvaluation(model, "dl4j", "Model");
     assertSame(run, m.runOf(model));
     m.exitEvaluation(model, run, null);
+    logger.flush(2000); // the manager flushes at most once a second after a call
     assertEquals(List.of("Model-1"), tracker.calls(Created.class).stream().map(Created::runName).toList());
 
     await(() -> !statuses(run).isEmpty());
@@ -317,6 +330,7 @@ class RunManagerTest {
     Model model = new Model(1);
     ModelRun run = m.enterEvaluation(model, "dl4j", "Model");
     m.exitEvaluation(model, run, new RuntimeException("bad data"));
+    logger.flush(2000); // the manager flushes at most once a second after a call
     assertEquals(List.of(RunStatus.FAILED), statuses(run).stream().map(Status::status).toList());
   }
 
