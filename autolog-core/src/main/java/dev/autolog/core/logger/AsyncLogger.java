@@ -111,6 +111,14 @@ public final class AsyncLogger {
     submit(new TrackingEvent.Task(work));
   }
 
+  /**
+   * Queues work behind everything queued so far, even when called on the worker itself (where
+   * {@link #runOnWorker} would run it at once, ahead of queued events).
+   */
+  public void runAfterQueued(Runnable work) {
+    queue.add(new TrackingEvent.Task(work));
+  }
+
   private void submit(TrackingEvent event) {
     if (Thread.currentThread() == worker) {
       // Everything queued before the running task is already handled, so handling inline keeps order.

@@ -300,7 +300,9 @@ public final class RunManager {
       }
     }
     RunFinisher work = finisher;
-    logger.runOnWorker(
+    // Behind everything queued: the ticker runs on the worker, and a run whose creation (or last
+    // data) is still queued must not be finished ahead of it.
+    logger.runAfterQueued(
         () -> {
           if (work != null) {
             runFinisher(run, work);

@@ -1,0 +1,282 @@
+package dev.autolog.tribuo;
+
+import dev.autolog.core.Autolog;
+import dev.autolog.core.log.AgentLog;
+import dev.autolog.core.run.ModelRun;
+import dev.autolog.core.run.RunFinisher;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the Tribuo advice calls. Signatures use JDK types only, because the calls are inlined into
+ * Tribuo's classes. Every method catches everything: the job never sees an agent failure, and
+ * after {@value #MAX_FAILURES} failures the integration turns itself off.
+ *
+ * <p>Per-thread depth counters make only the outermost {@code train} and {@code evaluate} calls
+ * count: a wrapper's inner trainers, the overload chains and covariant bridges open no run, and an
+ * evaluation inside a train call is part of training. A {@code CrossValidation.evaluate()} on the
+ * thread turns the train calls it makes into child runs of its own run.
+ *
+ * <p>Enter methods return a token for the matching exit: a {@link TrainCall}, {@link EvalCall} or
+ * {@link CrossValidationScope} for a call that is logged, {@link #INNER} otherwise.
+ */
+public final class TribuoHooks {
+  static final String FLAVOR = "tribuo";
+  private static final int MAX_FAILURES = 20;
+  /** At most this long, the end of a cross-validation waits for the logger to have created its run. */
+  private static final long PARENT_WAIT_MILLIS = 2000;
+  private static final Object INNER = new Object();
+  private static final ThreadLocal<int[]> TRAIN_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+  private static final ThreadLocal<int[]> EVAL_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+  private static final ThreadLocal<CrossValidationScope> CROSS_VALIDATION = new ThreadLocal<>();
+  private static final AtomicInteger failures = new AtomicInteger();
+  private static volatile boolean disabled;
+
+  private TribuoHooks() {}
+
+  /**
+   * The key an outermost train call's run is known by in the RunManager: one per call, so each
+   * call is a run of its own; the model the call returns is associated with it (see
+   * {@link TribuoRuns}).
+   */
+  static final class RunKey {
+    private final String trainer;
+
+    RunKey(String trainer) {
+      this.trainer = trainer;
+    }
+
+    @Override
+    public String toString() {
+      return "train call of " + trainer;
+    }
+  }
+
+  /** An outermost train call in progress. */
+  static final class TrainCall {
+    final RunKey key;
+    final ModelRun run;
+    final CrossValidationScope crossValidation;
+    /** When training proper starts: after the agent's own work at entry. */
+    long startNanos;
+    SgdLossCapture.Session loss;
+
+    TrainCall(RunKey key, ModelRun run, CrossValidationScope crossValidation) {
+      this.key = key;
+      this.run = run;
+      this.crossValidation = crossValidation;
+    }
+  }
+
+  /** An outermost evaluation: the key its run is known by, and the run. */
+  record EvalCall(Object key, ModelRun run) {}
+
+  /**
+   * Entry of a trainer's {@code train(Dataset[, Map[, int]])}; {@code runProvenance} and
+   * {@code invocationCount} are its second and third arguments, if any.
+   */
+  public static Object trainEnter(Object trainer, Object dataset, Object runProvenance, Object invocationCount) {
+    if (TRAIN_DEPTH.get()[0]++ > 0) {
+      return INNER;
+    }
+    TrainCall call;
+    try {
+      Autolog.Runtime rt = Autolog.runtime();
+      if (rt == null || disabled || trainer == null) {
+        return INNER;
+      }
+      RunKey key = new RunKey(trainer.getClass().getName());
+      ModelRun run = rt.runs().enterTraining(key, FLAVOR, trainer.getClass().getSimpleName());
+      call = new TrainCall(key, run, CROSS_VALIDATION.get());
+    } catch (Throwable t) {
+      failed("train entry", t);
+      return INNER;
+    }
+    // The run is open from here on: whatever fails below, the token reaches the exit, which ends the run.
+    try {
+      TribuoTraining.start(call.run, trainer, dataset, runProvenance, invocationCount);
+      if (call.crossValidation != null) {
+        call.crossValidation.adopt(call.run);
+      }
+    } catch (Throwable t) {
+      failed("train entry", t);
+    }
+    try {
+      call.loss = SgdLossCapture.begin(call.run, TribuoTraining.lossSign(dataset));
+    } catch (Throwable t) {
+      failed("loss capture", t);
+    }
+    call.startNanos = System.nanoTime();
+    return call;
+  }
+
+  /** Exit of a trainer's {@code train}; {@code model} is what it returned. */
+  public static void trainExit(Object token, Object trainer, Object model, Throwable thrown) {
+    if (token == null) {
+      return;
+    }
+    TRAIN_DEPTH.get()[0]--;
+    if (!(token instanceof TrainCall call)) {
+      return;
+    }
+    try {
+      SgdLossCapture.end(call.loss);
+    } catch (Throwable t) {
+      failed("loss capture", t);
+    }
+    Autolog.Runtime rt = Autolog.runtime();
+    try {
+      if (thrown == null && model != null && rt != null) {
+        TribuoRuns.associate(model, call.key);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos);
+        RunFinisher finisher = TribuoTraining.end(call.run, model, millis, rt.config());
+        if (call.crossValidation != null) {
+          finisher = call.crossValidation.linkingFinisher(finisher);
+        }
+        if (finisher != null) {
+          call.run.setFinisher(finisher);
+        }
+      }
+    } catch (Throwable t) {
+      failed("train exit", t);
+    }
+    try {
+      if (rt != null) {
+        rt.runs().exitTraining(call.key, call.run, thrown);
+      }
+    } catch (Throwable t) {
+      failed("train exit", t);
+    }
+    if (call.crossValidation != null) {
+      try {
+        call.crossValidation.linkChildren();
+      } catch (Throwable t) {
+        failed("cross-validation", t);
+      }
+    }
+  }
+
+  /** Entry of an evaluator's {@code evaluate(Model, ...)}. */
+  public static Object evaluateEnter(Object model) {
+    if (EVAL_DEPTH.get()[0]++ > 0 || TRAIN_DEPTH.get()[0] > 0) {
+      // Nested (the Dataset overload calls the predictions one), or part of a train call.
+      return INNER;
+    }
+    try {
+      Autolog.Runtime rt = Autolog.runtime();
+      if (rt == null || disabled || model == null) {
+        return INNER;
+      }
+      Object key = TribuoRuns.keyOf(model);
+      ModelRun run = rt.runs().enterEvaluation(key, FLAVOR, model.getClass().getSimpleName());
+      EvalCall call = new EvalCall(key, run);
+      if (key == model) {
+        // Not trained in this JVM: the run is the model's own, and describes it once.
+        try {
+          TribuoTraining.describeUntrained(run, model);
+        } catch (Throwable t) {
+          failed("evaluation entry", t);
+        }
+      }
+      return call;
+    } catch (Throwable t) {
+      failed("evaluation entry", t);
+      return INNER;
+    }
+  }
+
+  /** Exit of an evaluator's {@code evaluate}; {@code evaluation} is what it returned. */
+  public static void evaluateExit(Object token, Object model, Object evaluation, Throwable thrown) {
+    if (token == null) {
+      return;
+    }
+    EVAL_DEPTH.get()[0]--;
+    if (!(token instanceof EvalCall call)) {
+      return;
+    }
+    try {
+      if (thrown == null && evaluation != null) {
+        TribuoEvaluations.log(call.run(), evaluation);
+      }
+    } catch (Throwable t) {
+      failed("evaluation result", t);
+    }
+    try {
+      Autolog.Runtime rt = Autolog.runtime();
+      if (rt != null) {
+        rt.runs().exitEvaluation(call.key(), call.run(), thrown);
+      }
+    } catch (Throwable t) {
+      failed("evaluation exit", t);
+    }
+  }
+
+  /** Entry of {@code CrossValidation.evaluate()}. */
+  public static Object crossValidationEnter(Object crossValidation) {
+    if (TRAIN_DEPTH.get()[0] > 0 || CROSS_VALIDATION.get() != null) {
+      // Inside a train call, or a cross-validation inside another: its folds belong to the outer call.
+      return INNER;
+    }
+    CrossValidationScope scope;
+    try {
+      Autolog.Runtime rt = Autolog.runtime();
+      if (rt == null || disabled || crossValidation == null) {
+        return INNER;
+      }
+      scope = new CrossValidationScope();
+      scope.parent = rt.runs().enterTraining(scope, FLAVOR, "CrossValidation");
+      CROSS_VALIDATION.set(scope);
+    } catch (Throwable t) {
+      failed("cross-validation entry", t);
+      return INNER;
+    }
+    try {
+      scope.describe(crossValidation);
+    } catch (Throwable t) {
+      failed("cross-validation entry", t);
+    }
+    return scope;
+  }
+
+  /** Exit of {@code CrossValidation.evaluate()}; {@code result} is its list of (evaluation, model) pairs. */
+  public static void crossValidationExit(Object token, Object result, Throwable thrown) {
+    if (!(token instanceof CrossValidationScope scope)) {
+      return;
+    }
+    CROSS_VALIDATION.remove();
+    try {
+      if (thrown == null && result != null) {
+        scope.logFoldSummary(result);
+      }
+    } catch (Throwable t) {
+      failed("cross-validation result", t);
+    }
+    try {
+      scope.linkChildrenWaiting(PARENT_WAIT_MILLIS);
+    } catch (Throwable t) {
+      failed("cross-validation exit", t);
+    }
+    try {
+      Autolog.Runtime rt = Autolog.runtime();
+      if (rt != null) {
+        rt.runs().exitTraining(scope, scope.parent, thrown);
+      }
+    } catch (Throwable t) {
+      failed("cross-validation exit", t);
+    }
+  }
+
+  /** Records a failure of the agent's own code; never rethrows. */
+  static void failed(String where, Throwable t) {
+    int n = failures.incrementAndGet();
+    AgentLog.warnOnce("tribuo-" + where + t.getClass().getName(),
+        "Tribuo autologging failed in " + where + " (the job is not affected): " + AgentLog.describe(t));
+    if (AgentLog.isDebug()) {
+      t.printStackTrace(System.err);
+    }
+    if (n >= MAX_FAILURES && !disabled) {
+      disabled = true;
+      AgentLog.warn("Tribuo autologging turned itself off after " + n + " internal failures");
+    }
+  }
+}

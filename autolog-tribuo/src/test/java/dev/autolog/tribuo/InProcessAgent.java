@@ -1,0 +1,123 @@
+package dev.autolog.tribuo;
+
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.autolog.core.Autolog;
+import dev.autolog.core.config.ConfigLoader;
+import dev.autolog.core.config.ConfigResult;
+import dev.autolog.core.logger.AsyncLogger;
+import dev.autolog.core.run.RunContext;
+import dev.autolog.core.run.RunManager;
+import dev.autolog.core.tracking.FileStoreTracker;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.ByteBuddyAgent;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * The Tribuo module installed into this test JVM the way the agent installs it (same AgentBuilder
+ * recipe as the agent's Instrumenter, retransforming Tribuo classes already loaded), with a real
+ * RunManager writing to a file store in a temporary directory. Installed once per JVM.
+ */
+final class InProcessAgent {
+  /**
+   * A short grace period, so runs finish (and save their models) within a test; long enough that
+   * the logger's worker has caught up with a call before its run is due (tests flush after each
+   * action; RunManager's ticker finishing a run whose creation is still queued would drop its end).
+   */
+  static final String SETTINGS = "finish_grace_ms=500,flush_timeout_ms=10000";
+  private static Path store;
+  private static AsyncLogger logger;
+  private static final List<String> transformErrors = new CopyOnWriteArrayList<>();
+
+  private InProcessAgent() {}
+
+  /** Installs the agent once; returns the file store all runs go to. */
+  static synchronized FileStore install() throws IOException {
+    if (store == null) {
+      Path dir = Files.createTempDirectory("autolog-tribuo-test-");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(dir)));
+      ConfigResult result = ConfigLoader.load(SETTINGS, Map.of(), Map.of(), dir, dir);
+      assertEquals(List.of(), result.errors());
+      store = dir.resolve("mlruns");
+      logger = new AsyncLogger(new FileStoreTracker(store), result.config().queueCapacity());
+      RunManager runs = new RunManager(result.config(), logger, new RunContext("tester", "TribuoTest", "tribuo-test", null));
+      runs.installTicker();
+      logger.start();
+      Autolog.install(new Autolog.Runtime(result.config(), runs));
+
+      Instrumentation inst = ByteBuddyAgent.install();
+      AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+          .disableClassFormatChanges()
+          .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+          .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+          .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+          .with(AgentBuilder.PoolStrategy.Default.FAST)
+          .with(new AgentBuilder.Listener.Adapter() {
+            @Override
+            public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable t) {
+              transformErrors.add(typeName + ": " + t);
+            }
+          })
+          .ignore(not(nameStartsWith("org.tribuo.")));
+      TribuoInstrumentationModule module = new TribuoInstrumentationModule();
+      assertTrue(module.enabled(result.config()));
+      module.extend(builder, TribuoHooks.class.getClassLoader()).installOn(inst);
+    }
+    assertEquals(List.of(), transformErrors, "Byte Buddy could not instrument some Tribuo classes");
+    return new FileStore(store);
+  }
+
+  /** Runs {@code action} and returns the runs it created, by name. */
+  static Map<String, FileStore.Run> newRuns(FileStore fs, ThrowingRunnable action) throws Exception {
+    flush();
+    Set<String> before = new HashSet<>(fs.runIds());
+    action.run();
+    flush();
+    Map<String, FileStore.Run> created = new java.util.LinkedHashMap<>();
+    List<FileStore.Run> runs = new ArrayList<>();
+    for (String id : fs.runIds()) {
+      if (!before.contains(id)) {
+        runs.add(fs.run(id));
+      }
+    }
+    runs.sort((a, b) -> Long.compare(a.startTime(), b.startTime()));
+    runs.forEach(r -> created.put(r.name(), r));
+    return created;
+  }
+
+  /**
+   * Waits until everything queued so far is written. The RunManager flushes after a call at most
+   * once a second, so a test reading the store right after a call flushes first.
+   */
+  static void flush() {
+    assertTrue(logger.flush(10_000), "the logger did not catch up within 10 s");
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | RuntimeException e) {
+      // a leftover temporary directory is harmless
+    }
+  }
+
+  @FunctionalInterface
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+}
