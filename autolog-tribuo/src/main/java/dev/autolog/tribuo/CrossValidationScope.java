@@ -1,7 +1,6 @@
 package dev.autolog.tribuo;
 
 import dev.autolog.core.run.ModelRun;
-import dev.autolog.core.run.RunFinisher;
 import dev.autolog.core.util.Reflect;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,12 +17,10 @@ import java.util.Map;
  * as Tribuo's {@code EvaluationAggregator}) of every metric the folds' evaluations have. Each fold's
  * run is a child ({@code mlflow.parentRunId}) tagged {@code tribuo.cv.fold} (0-based).
  *
- * <p>The parent tag is set as soon as the parent run has its tracker id (see
- * {@link TribuoRuns#linkToParent}): when a fold starts or ends if the logger has created the parent
- * by then, else when the cross-validation ends, and at the latest when the fold's run finishes.
+ * <p>Fold runs are opened as children of the parent run ({@code RunManager.enterTraining} with a
+ * parent), so the tracker creates them with their {@code mlflow.parentRunId}.
  */
 final class CrossValidationScope {
-  private final List<ModelRun> unlinked = new ArrayList<>();
   private int folds;
   ModelRun parent;
 
@@ -43,43 +40,9 @@ final class CrossValidationScope {
     }
   }
 
-  /** Makes {@code run} (a fold's training run) a child of the parent run. */
+  /** Tags {@code run}, a fold's training run (already a child of the parent run), with its fold. */
   synchronized void adopt(ModelRun run) {
     run.setTag("tribuo.cv.fold", Integer.toString(folds++));
-    unlinked.add(run);
-    linkChildren();
-  }
-
-  /** Links the adopted runs whose parent tag is not set yet, if the parent has its id by now. */
-  synchronized void linkChildren() {
-    unlinked.removeIf(child -> TribuoRuns.linkToParent(child, parent));
-  }
-
-  /**
-   * At the end of the cross-validation: waits (at most {@code maxMillis}) for the logger to have
-   * created the parent run, which it queued before any fold, then links what is left. The wait is
-   * normally nil: the folds took longer than the creation.
-   */
-  void linkChildrenWaiting(long maxMillis) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + maxMillis;
-    while (parent.handle().info() == null && !parent.handle().creationFailed()
-        && System.currentTimeMillis() < deadline) {
-      Thread.sleep(5);
-    }
-    linkChildren();
-  }
-
-  /**
-   * A fold run's finisher: links the run to its parent (on the logger's worker, which created the
-   * parent first, so its id is known), then does the fold's own end-of-run work, if any.
-   */
-  RunFinisher linkingFinisher(RunFinisher then) {
-    return sink -> {
-      linkChildren();
-      if (then != null) {
-        then.finish(sink);
-      }
-    };
   }
 
   /** Mean and sample standard deviation over the folds of each metric, from evaluate()'s result. */

@@ -24,7 +24,6 @@ public final class TribuoHooks {
   static final String FLAVOR = "tribuo";
   private static final int MAX_FAILURES = 20;
   /** At most this long, the end of a cross-validation waits for the logger to have created its run. */
-  private static final long PARENT_WAIT_MILLIS = 2000;
   private static final Object INNER = new Object();
   private static final ThreadLocal<int[]> TRAIN_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
   private static final ThreadLocal<int[]> EVAL_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
@@ -36,8 +35,8 @@ public final class TribuoHooks {
 
   /**
    * The key an outermost train call's run is known by in the RunManager: one per call, so each
-   * call is a run of its own; the model the call returns is associated with it (see
-   * {@link TribuoRuns}).
+   * call is a run of its own (a trainer trains many models); the model the call returns is then
+   * associated with the run ({@code RunManager.associate}), so its evaluations log into it.
    */
   static final class RunKey {
     private final String trainer;
@@ -68,7 +67,7 @@ public final class TribuoHooks {
     }
   }
 
-  /** An outermost evaluation: the key its run is known by, and the run. */
+  /** An outermost evaluation: the evaluated model, and its run. */
   record EvalCall(Object key, ModelRun run) {}
 
   /**
@@ -86,8 +85,10 @@ public final class TribuoHooks {
         return INNER;
       }
       RunKey key = new RunKey(trainer.getClass().getName());
-      ModelRun run = rt.runs().enterTraining(key, FLAVOR, trainer.getClass().getSimpleName());
-      call = new TrainCall(key, run, CROSS_VALIDATION.get());
+      CrossValidationScope crossValidation = CROSS_VALIDATION.get();
+      ModelRun run = rt.runs().enterTraining(key, FLAVOR, trainer.getClass().getSimpleName(),
+          crossValidation == null ? null : crossValidation.parent);
+      call = new TrainCall(key, run, crossValidation);
     } catch (Throwable t) {
       failed("train entry", t);
       return INNER;
@@ -127,12 +128,9 @@ public final class TribuoHooks {
     Autolog.Runtime rt = Autolog.runtime();
     try {
       if (thrown == null && model != null && rt != null) {
-        TribuoRuns.associate(model, call.key);
+        rt.runs().associate(model, call.run);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos);
         RunFinisher finisher = TribuoTraining.end(call.run, model, millis, rt.config());
-        if (call.crossValidation != null) {
-          finisher = call.crossValidation.linkingFinisher(finisher);
-        }
         if (finisher != null) {
           call.run.setFinisher(finisher);
         }
@@ -147,13 +145,6 @@ public final class TribuoHooks {
     } catch (Throwable t) {
       failed("train exit", t);
     }
-    if (call.crossValidation != null) {
-      try {
-        call.crossValidation.linkChildren();
-      } catch (Throwable t) {
-        failed("cross-validation", t);
-      }
-    }
   }
 
   /** Entry of an evaluator's {@code evaluate(Model, ...)}. */
@@ -167,10 +158,10 @@ public final class TribuoHooks {
       if (rt == null || disabled || model == null) {
         return INNER;
       }
-      Object key = TribuoRuns.keyOf(model);
-      ModelRun run = rt.runs().enterEvaluation(key, FLAVOR, model.getClass().getSimpleName());
-      EvalCall call = new EvalCall(key, run);
-      if (key == model) {
+      boolean trainedHere = rt.runs().runOf(model) != null;
+      ModelRun run = rt.runs().enterEvaluation(model, FLAVOR, model.getClass().getSimpleName());
+      EvalCall call = new EvalCall(model, run);
+      if (!trainedHere) {
         // Not trained in this JVM: the run is the model's own, and describes it once.
         try {
           TribuoTraining.describeUntrained(run, model);
@@ -250,11 +241,6 @@ public final class TribuoHooks {
       }
     } catch (Throwable t) {
       failed("cross-validation result", t);
-    }
-    try {
-      scope.linkChildrenWaiting(PARENT_WAIT_MILLIS);
-    } catch (Throwable t) {
-      failed("cross-validation exit", t);
     }
     try {
       Autolog.Runtime rt = Autolog.runtime();

@@ -256,7 +256,10 @@ class TribuoTrainingTest {
     InProcessAgent.flush();
     assertEquals(accuracy, ordered.get(0).value("eval_accuracy"));
     assertTrue(ordered.get(1).metric("eval_accuracy").isEmpty());
-    assertSame(TribuoRuns.keyOf(models.get(0)), TribuoRuns.keyOf(models.get(0)));
+    assertSame(dev.autolog.core.Autolog.runtime().runs().runOf(models.get(0)),
+        dev.autolog.core.Autolog.runtime().runs().runOf(models.get(0)));
+    assertEquals(ordered.get(0).id(),
+        dev.autolog.core.Autolog.runtime().runs().runOf(models.get(0)).handle().info().runId());
   }
 
   @Test

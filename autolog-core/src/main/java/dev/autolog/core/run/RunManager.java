@@ -73,11 +73,20 @@ public final class RunManager {
    * @param baseName the run name's stem when no run_name is configured, e.g. the model's class
    */
   public ModelRun enterTraining(Object model, String flavor, String baseName) {
+    return enterTraining(model, flavor, baseName, null);
+  }
+
+  /**
+   * As {@link #enterTraining(Object, String, String)}; a run opened here is a child of
+   * {@code parent} ({@code mlflow.parentRunId}) instead of the job's parent run, e.g. a
+   * cross-validation fold of the cross-validation's run. Null means the default parent.
+   */
+  public ModelRun enterTraining(Object model, String flavor, String baseName, ModelRun parent) {
     ModelRun run;
     synchronized (this) {
       run = config.runPerCall() ? null : runsByModel.get(model);
       if (run == null) {
-        run = openRun(model, flavor, baseName);
+        run = openRun(model, flavor, baseName, parent);
       }
       liveRuns.add(run);
     }
@@ -174,6 +183,15 @@ public final class RunManager {
     }
   }
 
+  /**
+   * Makes {@code run} the run of {@code model} from now on: later evaluations of the model log into
+   * it. For libraries where a training call returns the model it trained (Tribuo), while the run
+   * was opened for the call. The model is held weakly.
+   */
+  public synchronized void associate(Object model, ModelRun run) {
+    runsByModel.put(model, run);
+  }
+
   /** The run of {@code model}, or null when it has none in this JVM. */
   public synchronized ModelRun runOf(Object model) {
     return runsByModel.get(model);
@@ -215,13 +233,14 @@ public final class RunManager {
     logger.shutdown(config.flushTimeoutMillis());
   }
 
-  private ModelRun openRun(Object model, String flavor, String baseName) {
+  private ModelRun openRun(Object model, String flavor, String baseName, ModelRun parentRun) {
     String name = nextRunName(baseName);
     RunHandle handle = new RunHandle(name);
     Map<String, String> tags = new LinkedHashMap<>(config.tags());
     tags.putAll(context.systemTags(flavor));
     tags.put("mlflow.runName", name);
-    RunHandle parent = config.nested() ? processRun() : null;
+    // The parent's creation is queued before this one, so the worker knows its id by then.
+    RunHandle parent = parentRun != null ? parentRun.handle() : config.nested() ? processRun() : null;
     logger.createRun(handle, config.experimentName(), System.currentTimeMillis(), tags, parent);
     ModelRun run = new ModelRun(handle, flavor, logger);
     runsByModel.put(model, run);
