@@ -14,6 +14,7 @@ import org.deeplearning4j.earlystopping.saver.InMemoryModelSaver;
 import org.deeplearning4j.earlystopping.scorecalc.DataSetLossCalculator;
 import org.deeplearning4j.earlystopping.termination.MaxEpochsTerminationCondition;
 import org.deeplearning4j.earlystopping.termination.ScoreImprovementEpochTerminationCondition;
+import org.deeplearning4j.earlystopping.trainer.EarlyStoppingGraphTrainer;
 import org.deeplearning4j.earlystopping.trainer.EarlyStoppingTrainer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -202,6 +203,20 @@ public final class Dl4jLegacyJob {
         print("graph", "epochCount", Integer.toString(graph.getEpochCount()));
         print("graph", "iterationCount", Integer.toString(graph.getIterationCount()));
         print("graph", "accuracy", fmt(eval.accuracy()));
+
+        // The same graph architecture once more, trained by an early-stopping session of at most 5 epochs.
+        ComputationGraph esGraph = new ComputationGraph(conf.clone());
+        esGraph.init();
+        trainIter.reset();
+        testIter.reset();
+        EarlyStoppingConfiguration<ComputationGraph> esConf = new EarlyStoppingConfiguration.Builder<ComputationGraph>()
+                .epochTerminationConditions(new MaxEpochsTerminationCondition(5))
+                .scoreCalculator(new DataSetLossCalculator(testIter, true))
+                .modelSaver(new InMemoryModelSaver<>())
+                .build();
+        EarlyStoppingResult<ComputationGraph> result = new EarlyStoppingGraphTrainer(esConf, esGraph, trainIter).fit();
+        print("graph", "earlyStopping.totalEpochs", Integer.toString(result.getTotalEpochs()));
+        print("graph", "earlyStopping.bestEpoch", Integer.toString(result.getBestModelEpoch()));
     }
 
     /** e. Early stopping on the test loss: at most 12 epochs, stop after 4 epochs without improvement. */

@@ -78,9 +78,11 @@ class Dl4jAutologEndToEndTest {
 
   @Test
   void oneRunPerModelInstance() {
-    // classifier, epoch-loop (8 calls), regression, graph, early stopping, reuse: trained, cloned, restored.
+    // classifier, epoch-loop (8 calls), regression, graph and its early-stopping twin, early stopping,
+    // reuse: trained, cloned, restored.
     assertEquals(List.of("MultiLayerNetwork-1", "MultiLayerNetwork-2", "MultiLayerNetwork-3", "ComputationGraph-1",
-            "MultiLayerNetwork-4", "MultiLayerNetwork-5", "MultiLayerNetwork-6", "MultiLayerNetwork-7"),
+            "ComputationGraph-2", "MultiLayerNetwork-4", "MultiLayerNetwork-5", "MultiLayerNetwork-6",
+            "MultiLayerNetwork-7"),
         runs.keySet().stream().sorted((a, b) -> Long.compare(start(a), start(b))).toList());
     for (Run run : runs.values()) {
       assertEquals(3, run.status(), run.name() + " should be FINISHED");
@@ -191,6 +193,18 @@ class Dl4jAutologEndToEndTest {
     assertEquals("DataSetLossCalculator", run.param("early_stopping.score_calculator"));
     // The score calculator's evaluations are part of training, not user evaluations.
     assertFalse(run.metricKeys().stream().anyMatch(k -> k.startsWith("eval_")), run.metricKeys().toString());
+  }
+
+  @Test
+  void graphEarlyStoppingSessionIsOneRunToo() {
+    Run run = runs.get("ComputationGraph-2");
+    int epochs = Integer.parseInt(printed.get("graph.earlyStopping.totalEpochs"));
+    assertEquals(5, epochs);
+    assertEquals(range(epochs * ITERATIONS_PER_EPOCH), run.steps("loss"));
+    assertEquals(range(epochs), run.steps("early_stopping.score"));
+    assertEquals(Double.parseDouble(printed.get("graph.earlyStopping.bestEpoch")), run.last("early_stopping.best_epoch"));
+    assertEquals("MaxEpochsTerminationCondition(5)", run.param("early_stopping.epoch_termination_conditions"));
+    assertEquals("ComputationGraph", run.param("model_class"));
   }
 
   @Test
