@@ -7,13 +7,9 @@ import dev.autolog.core.tracking.ModelArtifact;
 import java.io.File;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 
 /**
  * Saves the trained network when its run finishes: {@code model/model.zip} written by DL4J's
@@ -23,8 +19,6 @@ import java.util.UUID;
  * the logger's worker thread, when the model is idle.
  */
 final class Dl4jModelFinisher implements RunFinisher {
-  private static final DateTimeFormatter UTC_CREATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
-
   private final ModelRun run;
   private final Object model;
 
@@ -49,12 +43,7 @@ final class Dl4jModelFinisher implements RunFinisher {
     flavor.put("data", "model.zip");
     flavor.put("dl4j_version", dl4jVersion(loader));
     flavor.put("model_class", model.getClass().getName());
-    sink.addModel(new ModelArtifact(
-        "model",
-        Map.of("model.zip", zip),
-        Map.of("dl4j", flavor),
-        UUID.randomUUID().toString().replace("-", ""),
-        LocalDateTime.now(ZoneOffset.UTC).format(UTC_CREATED)));
+    sink.addModel(ModelArtifact.createdNow("model", Map.of("model.zip", zip), Map.of("dl4j", flavor)));
   }
 
   /** DL4J's version from its jar's Maven metadata; "unknown" when the jar carries none. */

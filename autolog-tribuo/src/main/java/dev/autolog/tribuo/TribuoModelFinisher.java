@@ -11,12 +11,8 @@ import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Saves the trained model when its run finishes, as an MLflow Model {@code model/} with a
@@ -35,7 +31,6 @@ import java.util.UUID;
  */
 final class TribuoModelFinisher implements RunFinisher {
   static final String ONNX_DOMAIN = "dev.autolog";
-  private static final DateTimeFormatter UTC_CREATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
 
   private final ModelRun run;
   private final Object model;
@@ -83,12 +78,7 @@ final class TribuoModelFinisher implements RunFinisher {
                 + MlflowLimits.truncate(AgentLog.describe(cause), 300));
       }
     }
-    sink.addModel(new ModelArtifact(
-        "model",
-        files,
-        Map.of("tribuo", flavor),
-        UUID.randomUUID().toString().replace("-", ""),
-        LocalDateTime.now(ZoneOffset.UTC).format(UTC_CREATED)));
+    sink.addModel(ModelArtifact.createdNow("model", files, Map.of("tribuo", flavor)));
   }
 
   /**

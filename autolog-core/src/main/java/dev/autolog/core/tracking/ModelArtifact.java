@@ -1,7 +1,11 @@
 package dev.autolog.core.tracking;
 
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * A trained model to record as an MLflow Model: its data files and its flavors. The tracker writes
@@ -19,4 +23,14 @@ public record ModelArtifact(
     Map<String, Path> files,
     Map<String, Map<String, Object>> flavors,
     String modelUuid,
-    String utcTimeCreated) {}
+    String utcTimeCreated) {
+
+  private static final DateTimeFormatter UTC_CREATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
+
+  /** A model created now, with a fresh uuid, in the MLflow model directory {@code artifactPath}. */
+  public static ModelArtifact createdNow(String artifactPath, Map<String, Path> files,
+      Map<String, Map<String, Object>> flavors) {
+    return new ModelArtifact(artifactPath, files, flavors, UUID.randomUUID().toString().replace("-", ""),
+        LocalDateTime.now(ZoneOffset.UTC).format(UTC_CREATED));
+  }
+}
