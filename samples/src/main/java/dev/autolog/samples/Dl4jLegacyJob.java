@@ -38,12 +38,14 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * A "legacy" Deeplearning4j training job: a plain main program that knows nothing about MLflow or any agent.
  *
- * <p>Usage: {@code Dl4jLegacyJob [all|classifier|epoch-loop|regression|graph|early-stopping|reuse] [--fail] [--exit-during-fit]}
+ * <p>Usage: {@code Dl4jLegacyJob [all|classifier|epoch-loop|regression|graph|early-stopping|reuse] [--fail] [--exit-during-fit] [--stall-during-fit]}
  * <ul>
  *   <li>the section name (default {@code all}) selects what to run;</li>
  *   <li>{@code --fail}: the classifier's fit gets an iterator that throws {@code IllegalStateException("sample failure")}
  *       on its 2nd batch, and the exception leaves {@code main} (non-zero exit);</li>
  *   <li>{@code --exit-during-fit}: the classifier's fit gets an iterator that calls {@code System.exit(3)} on its 3rd batch.</li>
+ *   <li>{@code --stall-during-fit}: the classifier's fit gets an iterator that prints {@code stalled} on its 3rd batch
+ *       and blocks until the process is stopped (e.g. by SIGTERM).</li>
  * </ul>
  * The flags only affect the classifier section.
  *
@@ -63,6 +65,7 @@ public final class Dl4jLegacyJob {
         List<String> argList = Arrays.asList(args);
         boolean fail = argList.contains("--fail");
         boolean exitDuringFit = argList.contains("--exit-during-fit");
+        boolean stallDuringFit = argList.contains("--stall-during-fit");
         String section = argList.stream().filter(a -> !a.startsWith("--")).findFirst().orElse("all");
 
         if (!section.equals("all") && !SECTIONS.contains(section)) {
@@ -71,7 +74,7 @@ public final class Dl4jLegacyJob {
         }
 
         if (runs(section, "classifier")) {
-            classifier(fail, exitDuringFit);
+            classifier(fail, exitDuringFit, stallDuringFit);
         }
         if (runs(section, "epoch-loop")) {
             epochLoop();
@@ -96,7 +99,7 @@ public final class Dl4jLegacyJob {
     }
 
     /** a. The usual single call {@code fit(iterator, epochs)}, then classification metrics and ROC. */
-    static void classifier(boolean fail, boolean exitDuringFit) {
+    static void classifier(boolean fail, boolean exitDuringFit, boolean stallDuringFit) {
         header("classifier");
         MultiLayerNetwork net = new MultiLayerNetwork(classifierConf());
         net.init();
@@ -108,6 +111,8 @@ public final class Dl4jLegacyJob {
             trainIter = FaultyIterator.throwingOn(trainIter, 2);
         } else if (exitDuringFit) {
             trainIter = FaultyIterator.exitingOn(trainIter, 3, 3);
+        } else if (stallDuringFit) {
+            trainIter = FaultyIterator.stallingOn(trainIter, 3);
         }
 
         net.fit(trainIter, 15);

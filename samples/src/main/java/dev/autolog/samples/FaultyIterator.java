@@ -19,7 +19,7 @@ public final class FaultyIterator implements DataSetIterator {
 
     private static final long serialVersionUID = 1L;
 
-    private enum Fault { THROW, EXIT }
+    private enum Fault { THROW, EXIT, STALL }
 
     private final DataSetIterator delegate;
     private final int faultyCall;   // 1-based index of the next() call that misbehaves
@@ -44,6 +44,14 @@ public final class FaultyIterator implements DataSetIterator {
         return new FaultyIterator(delegate, call, Fault.EXIT, exitCode);
     }
 
+    /**
+     * {@code next()} prints {@code stalled} on the given (1-based) call and then blocks until the
+     * process is stopped from outside (a signal), as a job hanging on its data source would.
+     */
+    public static FaultyIterator stallingOn(DataSetIterator delegate, int call) {
+        return new FaultyIterator(delegate, call, Fault.STALL, 0);
+    }
+
     @Override
     public DataSet next() {
         countCallAndMaybeFail();
@@ -64,6 +72,17 @@ public final class FaultyIterator implements DataSetIterator {
         }
         if (fault == Fault.THROW) {
             throw new IllegalStateException("sample failure");
+        }
+        if (fault == Fault.STALL) {
+            System.out.println("stalled");
+            System.out.flush();
+            while (true) {
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    // keep stalling: only the process's end stops it
+                }
+            }
         }
         // Simulates the process being stopped mid-training; shutdown hooks still run, exit() never returns.
         System.exit(exitCode);

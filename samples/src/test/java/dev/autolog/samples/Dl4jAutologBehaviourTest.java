@@ -55,6 +55,28 @@ class Dl4jAutologBehaviourTest {
   }
 
   @Test
+  void sigtermDuringFitMarksTheRunKilledAndKeepsWhatWasLogged() throws Exception {
+    ForkedJob.Running plain = ForkedJob.of(Dl4jLegacyJob.class).args("classifier", "--stall-during-fit").startIn(plainDir);
+    ForkedJob.Running agent = ForkedJob.of(Dl4jLegacyJob.class).args("classifier", "--stall-during-fit")
+        .withAgent(null).startIn(dir);
+    plain.awaitStdout("stalled", 120);
+    agent.awaitStdout("stalled", 120);
+    plain.process().destroy(); // SIGTERM
+    agent.process().destroy();
+    ForkedJob.Result plainResult = plain.await(60);
+    ForkedJob.Result agentResult = agent.await(60);
+
+    assertEquals(143, plainResult.exitCode(), "128 + SIGTERM");
+    assertEquals(plainResult.exitCode(), agentResult.exitCode());
+    assertEquals(plainResult.stdout(), agentResult.stdout());
+    Run run = onlyRun(agentResult);
+    assertEquals(5, run.status(), "KILLED");
+    assertEquals(List.of(0L, 1L), run.steps("loss"), "the two iterations before the stall were written at exit");
+    assertTrue(agentResult.agentLines().stream().anyMatch(l -> l.contains("View run MultiLayerNetwork-1 (KILLED)")),
+        agentResult.agentLines().toString());
+  }
+
+  @Test
   void runPerCallGivesMlflowsOneRunPerCall() throws Exception {
     ForkedJob.Result agent =
         ForkedJob.of(Dl4jLegacyJob.class).args("epoch-loop").withAgent("run_per_call=true").runIn(dir);

@@ -60,6 +60,11 @@ final class ForkedJob {
   }
 
   Result runIn(Path workDir) throws IOException, InterruptedException {
+    return startIn(workDir).await(180);
+  }
+
+  /** Starts the job without waiting for it; see {@link Running}. */
+  Running startIn(Path workDir) throws IOException {
     assertTrue(Files.isRegularFile(AGENT_JAR), "agent jar missing: " + AGENT_JAR + " (run mvn package first)");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -78,16 +83,39 @@ final class ForkedJob {
     Path out = Files.createTempFile("job-", ".out");
     Path err = Files.createTempFile("job-", ".err");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process p = pb.start();
-    if (!p.waitFor(180, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("job did not finish within 180 s: " + cmd);
+    return new Running(pb.start(), cmd, out, err, workDir);
+  }
+
+  /** A started job: its process and where its output goes. */
+  record Running(Process process, List<String> command, Path out, Path err, Path workDir) {
+    /** What the job has printed on stdout so far. */
+    String stdoutSoFar() throws IOException {
+      return Files.readString(out, StandardCharsets.UTF_8);
     }
-    Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8), workDir);
-    Files.delete(out);
-    Files.delete(err);
-    return r;
+
+    /** Waits until stdout contains {@code text}, at most {@code seconds}. */
+    void awaitStdout(String text, int seconds) throws IOException, InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      while (!stdoutSoFar().contains(text)) {
+        if (System.nanoTime() > deadline || !process.isAlive()) {
+          throw new AssertionError("job never printed \"" + text + "\": " + stdoutSoFar());
+        }
+        Thread.sleep(50);
+      }
+    }
+
+    /** Waits for the job's end, at most {@code seconds}, and collects what it printed. */
+    Result await(int seconds) throws IOException, InterruptedException {
+      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("job did not finish within " + seconds + " s: " + command);
+      }
+      Result r = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8), workDir);
+      Files.delete(out);
+      Files.delete(err);
+      return r;
+    }
   }
 
   private static String classPath() throws IOException {
