@@ -95,7 +95,7 @@ final class InProcessAgent {
         runs.add(fs.run(id));
       }
     }
-    runs.sort((a, b) -> Long.compare(a.startTime(), b.startTime()));
+    runs.sort(CREATION_ORDER);
     runs.forEach(r -> created.put(r.name(), r));
     return created;
   }
@@ -104,6 +104,17 @@ final class InProcessAgent {
    * Waits until everything queued so far is written. The RunManager flushes after a call at most
    * once a second, so a test reading the store right after a call flushes first.
    */
+  /**
+   * The order runs were opened in. Start times have millisecond resolution, so ties are broken
+   * the way runs are opened: a cross-validation's run before its folds', and runs of one name
+   * stem by their counter.
+   */
+  private static final java.util.Comparator<FileStore.Run> CREATION_ORDER =
+      java.util.Comparator.comparingLong(FileStore.Run::startTime)
+          .thenComparing(r -> r.name().startsWith("CrossValidation") ? 0 : 1)
+          .thenComparing(r -> r.name().replaceAll("-\\d+$", ""))
+          .thenComparingInt(r -> Integer.parseInt(r.name().replaceAll("^.*-(\\d+)$", "$1")));
+
   static void flush() {
     assertTrue(logger.flush(10_000), "the logger did not catch up within 10 s");
   }

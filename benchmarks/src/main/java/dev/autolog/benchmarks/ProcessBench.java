@@ -1,0 +1,193 @@
+package dev.autolog.benchmarks;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Process-level measurements, side by side in one run: start-up (a trivial main with and without
+ * {@code -javaagent}), peak RSS and wall time of the sample DL4J and Tribuo jobs. Runs are paired
+ * and the order inside a pair alternates; ratios and differences are taken per pair, then the
+ * median and spread of those are reported. Each process runs under {@code /usr/bin/time} for its
+ * maximum resident set size, in a fresh working directory (so the agent writes ./mlruns there).
+ *
+ * <p>Usage: {@code ProcessBench <repo root> <results dir> <startup pairs> <sample pairs> [startup|samples|all]}
+ */
+public final class ProcessBench {
+  private final Path root;
+  private final Path agentJar;
+  private final PrintStream out;
+
+  private ProcessBench(Path root, PrintStream out) {
+    this.root = root;
+    this.agentJar = root.resolve("agent/target/autolog-agent.jar");
+    this.out = out;
+  }
+
+  record Result(double wallMs, long maxRssKb, String stdout, String stderr) {}
+
+  public static void main(String[] args) throws Exception {
+    Path root = Path.of(args[0]).toAbsolutePath().normalize();
+    Path results = Path.of(args[1]);
+    int startupPairs = Integer.parseInt(args[2]);
+    int samplePairs = Integer.parseInt(args[3]);
+    String what = args.length > 4 ? args[4] : "all";
+    Files.createDirectories(results);
+    if (what.equals("all") || what.equals("startup")) {
+      try (PrintStream ps = tee(results.resolve("startup.txt"))) {
+        new ProcessBench(root, ps).startup(startupPairs);
+      }
+    }
+    if (what.equals("all") || what.equals("samples")) {
+      try (PrintStream ps = tee(results.resolve("samples.txt"))) {
+        ProcessBench b = new ProcessBench(root, ps);
+        String jar = root.resolve("samples/target/autolog-samples.jar").toString();
+        b.sample("dl4j", List.of("-jar", jar), samplePairs, "View run", 1.03);
+        b.sample("tribuo", List.of("-cp", jar, "dev.autolog.samples.TribuoLegacyJob"), samplePairs, "View run", 1.10);
+      }
+    }
+  }
+
+  private static PrintStream tee(Path file) throws IOException {
+    PrintStream fileOut = new PrintStream(Files.newOutputStream(file), true, StandardCharsets.UTF_8);
+    PrintStream console = System.out;
+    return new PrintStream(new java.io.OutputStream() {
+      @Override
+      public void write(int b) {
+        fileOut.write(b);
+        console.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        fileOut.write(b, off, len);
+        console.write(b, off, len);
+      }
+
+      @Override
+      public void close() {
+        fileOut.close();
+        console.flush();
+      }
+    }, true, StandardCharsets.UTF_8);
+  }
+
+  private void header(String title) {
+    out.println("# " + title);
+    out.println("# date " + java.time.ZonedDateTime.now() + ", nproc " + Runtime.getRuntime().availableProcessors()
+        + ", java " + System.getProperty("java.vm.version") + ", OMP_NUM_THREADS=1 for children");
+  }
+
+  void startup(int pairs) throws Exception {
+    header("start-up: trivial main (dev.autolog.benchmarks.Hello) with and without -javaagent, " + pairs + " pairs");
+    List<String> main = List.of("-cp", root.resolve("benchmarks/target/classes").toString(),
+        "dev.autolog.benchmarks.Hello");
+    run(false, main);  // warm the page cache, untimed
+    run(true, main);
+    List<Double> preMain = new ArrayList<>();
+    List<Double> wall = new ArrayList<>();
+    List<Double> rss = new ArrayList<>();
+    out.println("pair  order        premain_ms(no/agent)  wall_ms(no/agent)  maxrss_kb(no/agent)");
+    for (int i = 0; i < pairs; i++) {
+      boolean agentFirst = i % 2 == 1;
+      Result a = agentFirst ? run(true, main) : null;
+      Result n = run(false, main);
+      if (!agentFirst) {
+        a = run(true, main);
+      }
+      double pn = premain(n);
+      double pa = premain(a);
+      preMain.add(pa - pn);
+      wall.add(a.wallMs - n.wallMs);
+      rss.add((double) (a.maxRssKb - n.maxRssKb));
+      out.printf(Locale.ROOT, "%4d  %-11s  %6.0f / %6.0f       %6.1f / %6.1f    %7d / %7d%n", i,
+          agentFirst ? "agent-first" : "plain-first", pn, pa, n.wallMs, a.wallMs, n.maxRssKb, a.maxRssKb);
+    }
+    out.println("RESULT startup.premain_added_ms " + Stats.of(preMain).format("%.0f") + " target <= 150");
+    out.println("RESULT startup.wall_added_ms " + Stats.of(wall).format("%.1f") + " (whole process: start, main, exit hooks)");
+    out.println("RESULT startup.rss_added_kb " + Stats.of(rss).format("%.0f"));
+  }
+
+  private static double premain(Result r) {
+    for (String line : r.stdout.split("\n")) {
+      if (line.startsWith("vm_start_to_main_ms=")) {
+        return Double.parseDouble(line.substring("vm_start_to_main_ms=".length()).trim());
+      }
+    }
+    throw new IllegalStateException("no timing line in: " + r.stdout + r.stderr);
+  }
+
+  void sample(String name, List<String> command, int pairs, String expectInAgentRun, double ratioTarget)
+      throws Exception {
+    header("sample " + name + " job: wall time and peak RSS with/without the agent (default config: file store,"
+        + " per-iteration logging), " + pairs + " pairs");
+    run(false, command);  // warm-up, untimed (page cache, javacpp native cache)
+    Result warm = run(true, command);
+    if (!warm.stderr.contains(expectInAgentRun)) {
+      throw new IllegalStateException("the agent run logged nothing:\n" + warm.stderr);
+    }
+    List<Double> ratios = new ArrayList<>();
+    List<Double> rss = new ArrayList<>();
+    List<Double> wallNo = new ArrayList<>();
+    List<Double> wallAgent = new ArrayList<>();
+    out.println("pair  order        wall_ms(no/agent)  ratio   maxrss_kb(no/agent)  added_mb");
+    for (int i = 0; i < pairs; i++) {
+      boolean agentFirst = i % 2 == 1;
+      Result a = agentFirst ? run(true, command) : null;
+      Result n = run(false, command);
+      if (!agentFirst) {
+        a = run(true, command);
+      }
+      double ratio = a.wallMs / n.wallMs;
+      ratios.add(ratio);
+      wallNo.add(n.wallMs);
+      wallAgent.add(a.wallMs);
+      double addedMb = (a.maxRssKb - n.maxRssKb) / 1024.0;
+      rss.add(addedMb);
+      out.printf(Locale.ROOT, "%4d  %-11s  %7.0f / %7.0f  %.3f   %7d / %7d    %6.1f%n", i,
+          agentFirst ? "agent-first" : "plain-first", n.wallMs, a.wallMs, ratio, n.maxRssKb, a.maxRssKb, addedMb);
+    }
+    out.println("RESULT " + name + ".wall_ms_without " + Stats.of(wallNo).format("%.0f"));
+    out.println("RESULT " + name + ".wall_ms_with " + Stats.of(wallAgent).format("%.0f"));
+    out.println("RESULT " + name + ".wall_ratio " + Stats.of(ratios).format("%.3f") + " target <= " + ratioTarget);
+    out.println("RESULT " + name + ".rss_added_mb " + Stats.of(rss).format("%.1f") + " target <= 32");
+  }
+
+  private Result run(boolean agent, List<String> command) throws Exception {
+    Path cwd = Files.createTempDirectory("autolog-proc-");
+    Path timeOut = cwd.resolve("time.txt");
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M", "-o", timeOut.toString(),
+        Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    if (agent) {
+      cmd.add("-javaagent:" + agentJar);
+    }
+    cmd.addAll(command);
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("OMP_NUM_THREADS", "1");
+    env.remove("JAVA_TOOL_OPTIONS");
+    env.remove("JDK_JAVA_OPTIONS");
+    pb.redirectOutput(cwd.resolve("stdout.txt").toFile());
+    pb.redirectError(cwd.resolve("stderr.txt").toFile());
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    int rc = p.waitFor();
+    double wallMs = (System.nanoTime() - t0) / 1e6;
+    String stdout = Files.readString(cwd.resolve("stdout.txt"));
+    String stderr = Files.readString(cwd.resolve("stderr.txt"));
+    String time = Files.readString(timeOut).trim();
+    String[] lines = time.split("\n");
+    long rss = Long.parseLong(lines[lines.length - 1].trim());
+    Fixtures.deleteRecursively(cwd);
+    if (rc != 0) {
+      throw new IllegalStateException("exit " + rc + ": " + cmd + "\n" + stderr);
+    }
+    return new Result(wallMs, rss, stdout, stderr);
+  }
+}
