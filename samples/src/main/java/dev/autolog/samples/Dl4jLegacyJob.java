@@ -289,7 +289,7 @@ public final class Dl4jLegacyJob {
     }
 
     /** 4 -> 16 -> 3 classifier: Adam 0.01, L2 1e-4, dropout on the hidden layer, Xavier, softmax + MCXENT. */
-    private static MultiLayerConfiguration classifierConf() {
+    static MultiLayerConfiguration classifierConf() {
         return new NeuralNetConfiguration.Builder()
                 .seed(SEED)
                 .updater(new Adam(0.01))

@@ -77,6 +77,27 @@ class Dl4jAutologBehaviourTest {
   }
 
   @Test
+  void modelsTrainingConcurrentlyOnDifferentThreadsEachGetTheirOwnUnmixedRun() throws Exception {
+    ForkedJob.Result agent = ForkedJob.of(ConcurrentTrainingJob.class).withAgent(null).runIn(dir);
+    assertEquals(0, agent.exitCode(), agent::toString);
+    Map<String, Run> runs = new MlflowFileStore(agent.mlruns()).runs("0");
+    assertEquals(3, runs.size(), runs.keySet().toString());
+    java.util.Set<String> epochsSeen = new java.util.TreeSet<>();
+    for (Run run : runs.values()) {
+      int epochs = Integer.parseInt(run.param("epochs"));
+      epochsSeen.add(run.param("epochs"));
+      // 10 iterations per epoch; a point logged into the wrong run would break the count or the steps.
+      assertEquals(LongStream.range(0, epochs * 10L).boxed().toList(), run.steps("loss"), run.name());
+      assertEquals(LongStream.range(0, epochs).boxed().toList(), run.steps("epoch_loss"), run.name());
+      String accuracy = agent.stdout().lines().filter(l -> l.startsWith("model" + epochs + ".accuracy="))
+          .findFirst().orElseThrow().split("=")[1];
+      assertEquals(accuracy, Dl4jLegacyJob.fmt(run.last("eval_accuracy")), run.name());
+      assertEquals(3, run.status());
+    }
+    assertEquals(java.util.Set.of("2", "3", "4"), epochsSeen);
+  }
+
+  @Test
   void runPerCallGivesMlflowsOneRunPerCall() throws Exception {
     ForkedJob.Result agent =
         ForkedJob.of(Dl4jLegacyJob.class).args("epoch-loop").withAgent("run_per_call=true").runIn(dir);
