@@ -4,6 +4,7 @@ import dev.autolog.core.config.AutologConfig;
 import dev.autolog.core.config.Secrets;
 import dev.autolog.core.log.AgentLog;
 import dev.autolog.core.tracking.FileStoreTracker;
+import dev.autolog.core.tracking.LazyTracker;
 import dev.autolog.core.tracking.Tracker;
 import dev.autolog.core.tracking.rest.Credentials;
 import dev.autolog.core.tracking.rest.DatabricksProfile;
@@ -30,8 +31,9 @@ final class Trackers {
       String display = Secrets.stripUserInfo(uri).replaceAll("/+$", "");
       Credentials credentials = Credentials.of(config.trackingUsername(), config.trackingPassword(),
           config.trackingToken());
-      return new RestTracker(display, display, credentials, config.trackingServerCertPath(),
-          config.trackingClientCertPath(), config.trackingInsecureTls(), false, RetryPolicy.DEFAULT);
+      return new LazyTracker("MLflow server " + display, () -> new RestTracker(display, display, credentials,
+          config.trackingServerCertPath(), config.trackingClientCertPath(), config.trackingInsecureTls(), false,
+          RetryPolicy.DEFAULT));
     }
     if (uri.equals("databricks") || uri.startsWith("databricks://")) {
       return databricks(config, uri);
@@ -54,9 +56,10 @@ final class Trackers {
     }
     warnIfInsecure(config);
     String base = (host.startsWith("http") ? host : "https://" + host).replaceAll("/+$", "");
-    return new RestTracker(base, Secrets.stripUserInfo(base), Credentials.of(null, null, token),
-        config.trackingServerCertPath(), config.trackingClientCertPath(), config.trackingInsecureTls(), true,
-        RetryPolicy.DEFAULT);
+    String display = Secrets.stripUserInfo(base);
+    return new LazyTracker("Databricks MLflow " + display, () -> new RestTracker(base, display,
+        Credentials.of(null, null, token), config.trackingServerCertPath(), config.trackingClientCertPath(),
+        config.trackingInsecureTls(), true, RetryPolicy.DEFAULT));
   }
 
   private static void warnIfInsecure(AutologConfig config) {

@@ -1,7 +1,6 @@
 package dev.autolog.dl4j;
 
 import dev.autolog.core.run.ArtifactSink;
-import dev.autolog.core.run.ModelRun;
 import dev.autolog.core.run.RunFinisher;
 import dev.autolog.core.tracking.ModelArtifact;
 import java.io.File;
@@ -19,20 +18,14 @@ import java.util.Properties;
  * the logger's worker thread, when the model is idle.
  */
 final class Dl4jModelFinisher implements RunFinisher {
-  private final ModelRun run;
   private final Object model;
 
-  Dl4jModelFinisher(ModelRun run, Object model) {
-    this.run = run;
+  Dl4jModelFinisher(Object model) {
     this.model = model;
   }
 
   @Override
   public void finish(ArtifactSink sink) throws Exception {
-    if (run.isRunning()) {
-      // A new training call resumed the run before it could be saved; it is saved when that ends.
-      return;
-    }
     ClassLoader loader = model.getClass().getClassLoader();
     Class<?> modelType = Class.forName("org.deeplearning4j.nn.api.Model", false, loader);
     Path zip = sink.newTempDir().resolve("model.zip");

@@ -18,7 +18,7 @@ final class Dl4jTraining {
     }
     TrainingListenerHandler.attach(model, config.logEveryNIterations());
     if (config.logModels()) {
-      run.setFinisher(new Dl4jModelFinisher(run, model));
+      run.setFinisher(new Dl4jModelFinisher(model));
     }
   }
 

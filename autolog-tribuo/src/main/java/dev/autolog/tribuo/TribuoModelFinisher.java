@@ -2,7 +2,6 @@ package dev.autolog.tribuo;
 
 import dev.autolog.core.log.AgentLog;
 import dev.autolog.core.run.ArtifactSink;
-import dev.autolog.core.run.ModelRun;
 import dev.autolog.core.run.RunFinisher;
 import dev.autolog.core.tracking.MlflowLimits;
 import dev.autolog.core.tracking.ModelArtifact;
@@ -32,19 +31,14 @@ import java.util.Map;
 final class TribuoModelFinisher implements RunFinisher {
   static final String ONNX_DOMAIN = "dev.autolog";
 
-  private final ModelRun run;
   private final Object model;
 
-  TribuoModelFinisher(ModelRun run, Object model) {
-    this.run = run;
+  TribuoModelFinisher(Object model) {
     this.model = model;
   }
 
   @Override
   public void finish(ArtifactSink sink) throws Exception {
-    if (run.isRunning()) {
-      return;
-    }
     Path dir = sink.newTempDir();
     Map<String, Path> files = new LinkedHashMap<>();
     Map<String, Object> flavor = new LinkedHashMap<>();

@@ -46,7 +46,7 @@ final class TribuoTraining {
   static RunFinisher end(ModelRun run, Object model, long elapsedMillis, AutologConfig config) {
     run.logMetric("training_time_ms", elapsedMillis, 0);
     describeModel(run, model);
-    return config.logModels() ? new TribuoModelFinisher(run, model) : null;
+    return config.logModels() ? new TribuoModelFinisher(model) : null;
   }
 
   /**

@@ -332,6 +332,10 @@ public final class RunManager {
   }
 
   private void runFinisher(ModelRun run, RunFinisher finisher) {
+    if (run.isRunning()) {
+      // A new call resumed the run before its end-of-run work ran; it runs when the run ends again.
+      return;
+    }
     try {
       finisher.finish(new TempFileSink(run.handle()));
     } catch (Throwable t) {

@@ -35,9 +35,13 @@ public final class FileStoreTracker implements Tracker {
 
   static final String DEFAULT_EXPERIMENT_NAME = "Default";
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Jackson is loaded on first use, on the logger's worker, not when the agent starts. */
+  private static final class Mappers {
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    static final ObjectMapper JSON = new ObjectMapper();
+  }
 
   private final Path root;
   private final Map<String, Path> runDirs = new LinkedHashMap<>();
@@ -167,10 +171,10 @@ public final class FileStoreTracker implements Tracker {
     Path historyFile = keyPath(runDir(run.runId()).resolve("tags"), "mlflow.log-model.history");
     List<Object> history = new java.util.ArrayList<>();
     if (Files.exists(historyFile)) {
-      history.addAll(JSON.readValue(historyFile.toFile(), List.class));
+      history.addAll(Mappers.JSON.readValue(historyFile.toFile(), List.class));
     }
     history.add(MlModelFile.historyEntry(model, run.runId()));
-    writeValue(runDir(run.runId()).resolve("tags"), "mlflow.log-model.history", JSON.writeValueAsString(history));
+    writeValue(runDir(run.runId()).resolve("tags"), "mlflow.log-model.history", Mappers.JSON.writeValueAsString(history));
   }
 
   @Override
@@ -232,7 +236,7 @@ public final class FileStoreTracker implements Tracker {
    */
   private static Map<String, String> scalarFields(Path meta) throws IOException {
     Map<String, String> fields = new LinkedHashMap<>();
-    try (JsonParser p = YAML.getFactory().createParser(meta.toFile())) {
+    try (JsonParser p = Mappers.YAML.getFactory().createParser(meta.toFile())) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return fields;
       }
@@ -285,7 +289,7 @@ public final class FileStoreTracker implements Tracker {
       throws IOException {
     Path file = runDir.resolve("meta.yaml");
     @SuppressWarnings("unchecked")
-    Map<String, Object> meta = new TreeMap<>(YAML.readValue(file.toFile(), Map.class));
+    Map<String, Object> meta = new TreeMap<>(Mappers.YAML.readValue(file.toFile(), Map.class));
     change.accept(meta);
     writeMeta(file, meta);
   }

@@ -26,11 +26,10 @@ import okhttp3.ResponseBody;
  * dispatcher threads.
  */
 final class MlflowHttp {
-  private static final MediaType JSON_TYPE = MediaType.get("application/json");
-  private static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
-  static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapper.JSON;
 
-  private final HttpUrl base;
+  private final String baseUrl;
+  private HttpUrl base;
   private final Credentials credentials;
   private final String caBundle;
   private final String clientCert;
@@ -40,7 +39,8 @@ final class MlflowHttp {
 
   MlflowHttp(String baseUrl, Credentials credentials, String caBundle, String clientCert, boolean insecure,
       RetryPolicy retry) {
-    this.base = HttpUrl.get(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+    // Parsed on first use: OkHttp (and the Kotlin runtime under it) loads on the worker, not in premain.
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
     this.credentials = credentials;
     this.caBundle = caBundle;
     this.clientCert = clientCert;
@@ -48,12 +48,15 @@ final class MlflowHttp {
     this.retry = retry;
   }
 
-  HttpUrl base() {
+  private synchronized HttpUrl base() {
+    if (base == null) {
+      base = HttpUrl.get(baseUrl);
+    }
     return base;
   }
 
   JsonNode get(String path, Map<String, String> query) throws IOException {
-    HttpUrl.Builder url = base.newBuilder().addPathSegments(path);
+    HttpUrl.Builder url = base().newBuilder().addPathSegments(path);
     query.forEach(url::addQueryParameter);
     return json(execute(new Request.Builder().url(url.build()).get().build(), path));
   }
@@ -68,8 +71,9 @@ final class MlflowHttp {
 
   /** Streams {@code file} to {@code path} on the server (proxied artifacts), never loading it whole. */
   void put(String path, Path file) throws IOException {
-    HttpUrl url = base.newBuilder().addPathSegments(path).build();
-    execute(new Request.Builder().url(url).put(RequestBody.create(file.toFile(), OCTET_STREAM)).build(), path).close();
+    HttpUrl url = base().newBuilder().addPathSegments(path).build();
+    RequestBody body = RequestBody.create(file.toFile(), MediaType.get("application/octet-stream"));
+    execute(new Request.Builder().url(url).put(body).build(), path).close();
   }
 
   /** Streams {@code file} to an absolute (e.g. pre-signed) URL with extra headers and no credentials. */
@@ -82,8 +86,8 @@ final class MlflowHttp {
   }
 
   private JsonNode send(String method, String path, Object body) throws IOException {
-    HttpUrl url = base.newBuilder().addPathSegments(path).build();
-    RequestBody payload = RequestBody.create(JSON.writeValueAsBytes(body), JSON_TYPE);
+    HttpUrl url = base().newBuilder().addPathSegments(path).build();
+    RequestBody payload = RequestBody.create(JSON.writeValueAsBytes(body), MediaType.get("application/json"));
     return json(execute(new Request.Builder().url(url).method(method, payload).build(), path));
   }
 
@@ -119,7 +123,7 @@ final class MlflowHttp {
         throw e;
       } catch (javax.net.ssl.SSLHandshakeException | javax.net.ssl.SSLPeerUnverifiedException e) {
         // Retrying cannot make a certificate trusted.
-        throw new IOException("the TLS certificate of " + Secrets.redact(base) + " is not trusted ("
+        throw new IOException("the TLS certificate of " + Secrets.redact(base()) + " is not trusted ("
             + e.getMessage() + "); set tracking_server_cert_path to a PEM bundle with its CA, or, only to test,"
             + " tracking_insecure_tls=true", e);
       } catch (InterruptedIOException e) {
@@ -154,7 +158,7 @@ final class MlflowHttp {
       message = message.substring(0, 500) + "...";
     }
     if (status == 401 || status == 403) {
-      return new MlflowApiException(status, code, "the MLflow server " + Secrets.redact(base)
+      return new MlflowApiException(status, code, "the MLflow server " + Secrets.redact(base())
           + " answered " + status + (status == 401 ? " (not authenticated)" : " (permission denied)")
           + " to " + what + "; the agent sent " + credentials.describe()
           + (status == 401 ? ": check the credentials" : ": check that this user may write to the experiment"));
@@ -191,13 +195,13 @@ final class MlflowHttp {
             .callTimeout(120, TimeUnit.SECONDS)
             .retryOnConnectionFailure(false) // retries are ours, counted and backed off
             .sslSocketFactory(tls.context.getSocketFactory(), tls.trustManager)
-            .addNetworkInterceptor(new AuthInterceptor(base, credentials));
+            .addNetworkInterceptor(new AuthInterceptor(base(), credentials));
         if (tls.insecure) {
           builder.hostnameVerifier((host, session) -> true);
         }
         client = builder.build();
       } catch (GeneralSecurityException e) {
-        throw new IOException("could not set up TLS for " + Secrets.redact(base) + ": " + e.getMessage(), e);
+        throw new IOException("could not set up TLS for " + Secrets.redact(base()) + ": " + e.getMessage(), e);
       }
     }
     return client;

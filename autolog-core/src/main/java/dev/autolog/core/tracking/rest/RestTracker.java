@@ -76,7 +76,7 @@ public final class RestTracker implements Tracker {
     }
     String id = findExperiment(name);
     if (id == null) {
-      ObjectNode body = MlflowHttp.JSON.createObjectNode().put("name", name);
+      ObjectNode body = JsonMapper.JSON.createObjectNode().put("name", name);
       try {
         id = http.post(API + "experiments/create", body).path("experiment_id").asText();
       } catch (MlflowApiException e) {
@@ -113,7 +113,7 @@ public final class RestTracker implements Tracker {
   @Override
   public RunInfo createRun(String experimentId, String runName, long startTime, Map<String, String> tags)
       throws IOException {
-    ObjectNode body = MlflowHttp.JSON.createObjectNode()
+    ObjectNode body = JsonMapper.JSON.createObjectNode()
         .put("experiment_id", experimentId)
         .put("run_name", runName)
         .put("start_time", startTime);
@@ -145,7 +145,7 @@ public final class RestTracker implements Tracker {
 
   private static ObjectNode batch(String runId, List<Metric> metrics, Map<String, String> params,
       Map<String, String> tags) {
-    ObjectNode body = MlflowHttp.JSON.createObjectNode().put("run_id", runId);
+    ObjectNode body = JsonMapper.JSON.createObjectNode().put("run_id", runId);
     ArrayNode m = body.putArray("metrics");
     for (Metric metric : metrics) {
       ObjectNode point = m.addObject().put("key", metric.key());
@@ -165,14 +165,14 @@ public final class RestTracker implements Tracker {
   }
 
   private static ArrayNode keyValues(Map<String, String> values) {
-    ArrayNode array = MlflowHttp.JSON.createArrayNode();
+    ArrayNode array = JsonMapper.JSON.createArrayNode();
     values.forEach((k, v) -> array.addObject().put("key", k).put("value", v));
     return array;
   }
 
   @Override
   public void updateRun(String runId, RunStatus status, Long endTime) throws IOException {
-    ObjectNode body = MlflowHttp.JSON.createObjectNode().put("run_id", runId).put("status", status.name());
+    ObjectNode body = JsonMapper.JSON.createObjectNode().put("run_id", runId).put("status", status.name());
     if (endTime != null) {
       body.put("end_time", endTime);
     }
@@ -211,7 +211,7 @@ public final class RestTracker implements Tracker {
 
   /** Databricks: ask for a signed URL, then put the file there. */
   private void uploadToDatabricks(String runId, String path, Path file) throws IOException {
-    ObjectNode body = MlflowHttp.JSON.createObjectNode().put("run_id", runId);
+    ObjectNode body = JsonMapper.JSON.createObjectNode().put("run_id", runId);
     body.putArray("path").add(path);
     JsonNode infos = http.post(API + "artifacts/credentials-for-write", body).path("credential_infos");
     if (!infos.isArray() || infos.isEmpty()) {
@@ -239,16 +239,16 @@ public final class RestTracker implements Tracker {
       }
       uploadText(run.runId(), run.artifactUri(), model.artifactPath() + "/MLmodel",
           MlModelFile.render(model, run.runId(), null));
-      ObjectNode body = MlflowHttp.JSON.createObjectNode().put("run_id", run.runId());
+      ObjectNode body = JsonMapper.JSON.createObjectNode().put("run_id", run.runId());
       Map<String, Object> json = MlModelFile.historyEntry(model, run.runId());
-      body.put("model_json", MlflowHttp.JSON.writeValueAsString(json));
+      body.put("model_json", JsonMapper.JSON.writeValueAsString(json));
       http.post(API + "runs/log-model", body);
     }
   }
 
   /** MLflow 3: a LoggedModel linked to its run, with its files in the model's own artifact location. */
   private void logLoggedModel(RunInfo run, ModelArtifact model) throws IOException {
-    ObjectNode create = MlflowHttp.JSON.createObjectNode()
+    ObjectNode create = JsonMapper.JSON.createObjectNode()
         .put("experiment_id", run.experimentId())
         .put("name", model.artifactPath())
         .put("source_run_id", run.runId());
@@ -265,9 +265,9 @@ public final class RestTracker implements Tracker {
       status = "LOGGED_MODEL_READY";
     } finally {
       http.patch(API + "logged-models/" + modelId,
-          MlflowHttp.JSON.createObjectNode().put("model_id", modelId).put("status", status));
+          JsonMapper.JSON.createObjectNode().put("model_id", modelId).put("status", status));
     }
-    ObjectNode outputs = MlflowHttp.JSON.createObjectNode().put("run_id", run.runId());
+    ObjectNode outputs = JsonMapper.JSON.createObjectNode().put("run_id", run.runId());
     outputs.putArray("models").addObject().put("model_id", modelId).put("step", 0);
     http.post(API + "runs/outputs", outputs);
   }
