@@ -12,6 +12,7 @@ import dev.autolog.core.run.RunContext;
 import dev.autolog.core.run.RunManager;
 import dev.autolog.core.tracking.Tracker;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -39,8 +40,14 @@ public final class AutologAgent {
     start(args, inst);
   }
 
-  /** {@code java -jar autolog-agent.jar}: says what the jar is. */
+  /**
+   * {@code java -jar autolog-agent.jar}: says what the jar is; {@code java -jar autolog-agent.jar
+   * sync [journal-dir]} delivers what jobs left in the journal (see {@link SyncCommand}).
+   */
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("sync")) {
+      System.exit(SyncCommand.run(args, System.out));
+    }
     System.out.println("autolog-agent " + version()
         + ": add -javaagent:autolog-agent.jar[=config=autolog.yaml] to a DL4J or Tribuo training job's java command.");
   }
@@ -81,6 +88,7 @@ public final class AutologAgent {
     if (tracker == null) {
       return;
     }
+    Trackers.warnIfInsecure(config);
     List<InstrumentationModule> modules = new ArrayList<>();
     for (InstrumentationModule module :
         ServiceLoader.load(InstrumentationModule.class, AutologAgent.class.getClassLoader())) {
@@ -92,12 +100,14 @@ public final class AutologAgent {
       AgentLog.info("autologging is off: every integration is disabled");
       return;
     }
-    AsyncLogger logger = new AsyncLogger(tracker, config.queueCapacity());
+    AsyncLogger logger = new AsyncLogger(tracker, config.queueCapacity(), Path.of(config.journalDir()),
+        config.journalMaxBytes());
     RunManager runs = new RunManager(config, logger, RunContext.detect());
     runs.installTicker();
     logger.start();
+    LeftoverJournals.deliverInBackground(config);
     Autolog.install(new Autolog.Runtime(config, runs));
-    ShutdownHook.register(runs);
+    ShutdownHook.register(runs, config.flushTimeoutMillis());
     Instrumenter.install(inst, modules, AutologAgent.class.getClassLoader());
     List<String> names = new ArrayList<>();
     for (InstrumentationModule module : modules) {

@@ -10,10 +10,12 @@ import dev.autolog.core.run.RunManager;
 final class ShutdownHook {
   private ShutdownHook() {}
 
-  static void register(RunManager runs) {
+  static void register(RunManager runs, long flushTimeoutMillis) {
     Thread hook = new Thread(() -> {
       try {
+        long deadline = System.currentTimeMillis() + flushTimeoutMillis;
         runs.shutdown();
+        LeftoverJournals.awaitUntil(deadline);
       } catch (Throwable t) {
         AgentLog.error("could not close runs at exit", t);
       }

@@ -27,13 +27,12 @@ final class Trackers {
       return new FileStoreTracker(Path.of(URI.create(uri)));
     }
     if (uri.startsWith("http://") || uri.startsWith("https://")) {
-      warnIfInsecure(config);
       String display = Secrets.stripUserInfo(uri).replaceAll("/+$", "");
       Credentials credentials = Credentials.of(config.trackingUsername(), config.trackingPassword(),
           config.trackingToken());
       return new LazyTracker("MLflow server " + display, () -> new RestTracker(display, display, credentials,
           config.trackingServerCertPath(), config.trackingClientCertPath(), config.trackingInsecureTls(), false,
-          RetryPolicy.DEFAULT));
+          RetryPolicy.DEFAULT, config.requestTimeoutMillis()));
     }
     if (uri.equals("databricks") || uri.startsWith("databricks://")) {
       return databricks(config, uri);
@@ -54,16 +53,16 @@ final class Trackers {
       AgentLog.info("autologging is off because of the invalid setting above; the job runs without it");
       return null;
     }
-    warnIfInsecure(config);
     String base = (host.startsWith("http") ? host : "https://" + host).replaceAll("/+$", "");
     String display = Secrets.stripUserInfo(base);
     return new LazyTracker("Databricks MLflow " + display, () -> new RestTracker(base, display,
         Credentials.of(null, null, token), config.trackingServerCertPath(), config.trackingClientCertPath(),
-        config.trackingInsecureTls(), true, RetryPolicy.DEFAULT));
+        config.trackingInsecureTls(), true, RetryPolicy.DEFAULT, config.requestTimeoutMillis()));
   }
 
-  private static void warnIfInsecure(AutologConfig config) {
-    if (config.trackingInsecureTls()) {
+  /** Says, once per process, that TLS verification is off; a tracker is never made insecure silently. */
+  static void warnIfInsecure(AutologConfig config) {
+    if (config.trackingInsecureTls() && config.trackingUri() != null && !config.trackingUri().startsWith("file:")) {
       AgentLog.warn("TLS certificate verification is OFF for the tracking server (tracking_insecure_tls=true, from "
           + config.sourceOf("tracking_insecure_tls") + "); anyone on the network path can read and alter what is sent");
     }

@@ -75,7 +75,7 @@ public final class MlflowServerDouble implements AutoCloseable {
         this.store = new Store(config.seed == null ? new Random() : new Random(config.seed), config.mlflow3);
         config.users.forEach((name, password) -> store.createUser(name, password, !config.readOnlyUsers.contains(name)));
         boolean auth = !config.users.isEmpty() || !config.bearerTokens.isEmpty();
-        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port);
         if (config.keyStore != null) {
             HttpsServer https = HttpsServer.create(address, 0);
             https.setHttpsConfigurator(new HttpsConfigurator(sslContext(config.keyStore, config.keyPassword)));
@@ -132,6 +132,7 @@ public final class MlflowServerDouble implements AutoCloseable {
         private char[] keyPassword;
         private boolean mlflow3;
         private Long seed;
+        private int port;
 
         private Builder() {
         }
@@ -235,6 +236,18 @@ public final class MlflowServerDouble implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Listens on {@code port} instead of a free one: a test can stop a double and start another where a client
+         * still points, as a server that goes away and comes back.
+         *
+         * @param port the port, or 0 for a free one
+         * @return this builder
+         */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
         /** Freezes the settings; {@link Config#start()} starts a double with them. */
         public Config build() {
             return new Config(this);
@@ -256,6 +269,7 @@ public final class MlflowServerDouble implements AutoCloseable {
         private final char[] keyPassword;
         private final boolean mlflow3;
         private final Long seed;
+        private final int port;
 
         private Config(Builder b) {
             users = Collections.unmodifiableMap(new LinkedHashMap<>(b.users));
@@ -266,6 +280,7 @@ public final class MlflowServerDouble implements AutoCloseable {
             keyPassword = b.keyPassword == null ? null : b.keyPassword.clone();
             mlflow3 = b.mlflow3;
             seed = b.seed;
+            port = b.port;
         }
 
         /**

@@ -79,6 +79,8 @@ final class ForkedJob {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("MLFLOW_") || k.startsWith("AUTOLOG_") || k.startsWith("DATABRICKS_"));
     pb.environment().put("OMP_NUM_THREADS", "1");
+    // Each job journals in its own directory: never into the home of the machine running the tests.
+    pb.environment().put("AUTOLOG_JOURNAL_DIR", workDir.resolve(".autolog-journal").toString());
     pb.environment().putAll(env);
     Path out = Files.createTempFile("job-", ".out");
     Path err = Files.createTempFile("job-", ".err");

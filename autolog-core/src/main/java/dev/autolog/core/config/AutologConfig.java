@@ -41,6 +41,9 @@ public final class AutologConfig {
   private final long flushTimeoutMillis;
   private final long finishGraceMillis;
   private final int queueCapacity;
+  private final String journalDir;
+  private final long journalMaxMb;
+  private final long requestTimeoutMillis;
   private final Map<String, String> sources;
 
   private AutologConfig(Builder builder) {
@@ -66,6 +69,9 @@ public final class AutologConfig {
     this.flushTimeoutMillis = builder.number(ConfigKey.FLUSH_TIMEOUT_MS);
     this.finishGraceMillis = builder.number(ConfigKey.FINISH_GRACE_MS);
     this.queueCapacity = (int) builder.number(ConfigKey.QUEUE_CAPACITY);
+    this.journalDir = builder.string(ConfigKey.JOURNAL_DIR);
+    this.journalMaxMb = builder.number(ConfigKey.JOURNAL_MAX_MB);
+    this.requestTimeoutMillis = builder.number(ConfigKey.REQUEST_TIMEOUT_MS);
     this.sources = Map.copyOf(builder.sources);
   }
 
@@ -189,6 +195,24 @@ public final class AutologConfig {
     return queueCapacity;
   }
 
+  /** Returns the journal directory, with a leading {@code ~} expanded to the user's home. */
+  public String journalDir() {
+    if (journalDir != null && (journalDir.equals("~") || journalDir.startsWith("~/"))) {
+      return System.getProperty("user.home", ".") + journalDir.substring(1);
+    }
+    return journalDir;
+  }
+
+  /** Returns the most bytes one process may journal. */
+  public long journalMaxBytes() {
+    return journalMaxMb << 20;
+  }
+
+  /** Returns how long one request to an MLflow server may take, in milliseconds. */
+  public long requestTimeoutMillis() {
+    return requestTimeoutMillis;
+  }
+
   /**
    * Returns the description of the source that supplied {@code key} (a canonical name such as
    * {@code tracking_uri}, or {@code tags.<name>} for one tag), or {@code "default"} if none did.
@@ -248,6 +272,9 @@ public final class AutologConfig {
     out.add("flush_timeout_ms=" + flushTimeoutMillis);
     out.add("finish_grace_ms=" + finishGraceMillis);
     out.add("queue_capacity=" + queueCapacity);
+    out.add("journal_dir=" + journalDir);
+    out.add("journal_max_mb=" + journalMaxMb);
+    out.add("request_timeout_ms=" + requestTimeoutMillis);
     return out.toString();
   }
 

@@ -62,6 +62,15 @@ public enum ConfigKey {
           + " before it is marked FINISHED", 0),
   QUEUE_CAPACITY("queue_capacity", Kind.INT, "100000", false,
       "maximum metric points buffered in memory (at least 1000)", 1000),
+  JOURNAL_DIR("journal_dir", Kind.PATH, "~/.autolog/journal", false,
+      "directory where data waits (owner-only) while the tracker cannot take it; the next start of"
+          + " the agent and 'java -jar autolog-agent.jar sync' deliver it"),
+  JOURNAL_MAX_MB("journal_max_mb", Kind.LONG, "1024", false,
+      "most megabytes one process journals; past it, data the tracker cannot take is lost and"
+          + " counted", 1),
+  REQUEST_TIMEOUT_MS("request_timeout_ms", Kind.LONG, "30000", false,
+      "how long, in milliseconds, one request to an MLflow server may stall before its data goes to"
+          + " the journal", 100),
   CONFIG("config", Kind.PATH, null, false,
       "path of the YAML config file (agent argument, -D or environment only);"
           + " default ./autolog.yaml when present");

@@ -1,5 +1,7 @@
 package dev.autolog.core.logger;
 
+import dev.autolog.core.delivery.Delivery;
+import dev.autolog.core.delivery.Op;
 import dev.autolog.core.log.AgentLog;
 import dev.autolog.core.tracking.Metric;
 import dev.autolog.core.tracking.MlflowLimits;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,22 +33,39 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AsyncLogger {
   private static final int MAX_DRAIN = 10_000;
   private static final long TICK_MILLIS = 100;
+  /** How long one retry of journaled data may hold the worker before it looks at new events. */
+  private static final long RETRY_BUDGET_MILLIS = 1000;
+  /** How long the exiting thread waits for an aborted worker to journal what it holds. */
+  private static final long WORKER_STOP_MILLIS = 2000;
 
   private final Tracker tracker;
   private final int metricCapacity;
   private final LinkedBlockingQueue<TrackingEvent> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger queuedMetrics = new AtomicInteger();
   private final AtomicLong droppedMetrics = new AtomicLong();
-  private final AtomicLong failedWrites = new AtomicLong();
+  private final Delivery delivery;
+  private final Map<String, RunHandle> handles = new ConcurrentHashMap<>();
   private final Thread worker;
   private volatile Runnable ticker = () -> {};
   private volatile boolean stopped;
-  private volatile boolean healthy = true;
 
-  /** A logger writing to {@code tracker}, buffering at most {@code metricCapacity} metric points. */
+  /**
+   * A logger writing to {@code tracker}, buffering at most {@code metricCapacity} metric points,
+   * without a journal: what the tracker cannot take is lost, and counted.
+   */
   public AsyncLogger(Tracker tracker, int metricCapacity) {
+    this(tracker, metricCapacity, null, 0);
+  }
+
+  /**
+   * A logger writing to {@code tracker}, buffering at most {@code metricCapacity} metric points in
+   * memory; while the tracker cannot take data, it waits in a journal in {@code journalDir} of at
+   * most {@code maxJournalBytes}.
+   */
+  public AsyncLogger(Tracker tracker, int metricCapacity, Path journalDir, long maxJournalBytes) {
     this.tracker = tracker;
     this.metricCapacity = metricCapacity;
+    this.delivery = new Delivery(tracker, journalDir, maxJournalBytes, this::runCreated);
     this.worker = new Thread(this::runWorker, "autolog-logger");
     worker.setDaemon(true);
     // The worker must not pin the job's class loaders, nor pick up the job's context loader.
@@ -70,6 +90,7 @@ public final class AsyncLogger {
   /** Queues the creation of a run. */
   public void createRun(
       RunHandle run, String experimentName, long startTime, Map<String, String> tags, RunHandle parent) {
+    handles.put(run.key(), run);
     submit(new TrackingEvent.CreateRun(run, experimentName, startTime, tags, parent));
   }
 
@@ -152,26 +173,76 @@ public final class AsyncLogger {
    * wait on a tracker that is down (the data stays queued).
    */
   public boolean flushIfHealthy(long timeoutMillis) {
-    return healthy ? flush(timeoutMillis) : queue.isEmpty();
+    return healthy() ? flush(timeoutMillis) : queue.isEmpty();
   }
 
-  /** Whether the tracker's last call succeeded. */
+  /** Whether data reaches the tracker as it comes (no data waits in the journal). */
   public boolean healthy() {
-    return healthy;
+    return !delivery.hasBacklog();
   }
 
-  /** Flushes within {@code timeoutMillis}, then stops the worker and closes the tracker. */
+  /**
+   * Delivers what is queued within {@code timeoutMillis}, then stops the worker and closes the
+   * tracker. What the tracker could not take by then stays in the journal for the next start or
+   * {@code sync}; the caller never waits longer than the timeout (plus a local journal write when
+   * the worker is stuck in a request).
+   */
   public void shutdown(long timeoutMillis) {
-    boolean complete = flush(timeoutMillis);
-    stopped = true;
-    worker.interrupt();
-    if (!complete) {
-      AgentLog.warn(
-          "could not deliver everything within " + timeoutMillis + " ms at exit; "
-              + queue.size() + " queued events were not written to " + tracker.describe());
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    boolean handled = flush(timeoutMillis);
+    if (handled && !delivery.hasBacklog()) {
+      // Fast path: nothing waits.
+    } else if (handled) {
+      awaitOnWorker(() -> delivery.drainUntil(deadline), deadline);
     }
+    stopped = true;
+    if (!handled) {
+      spillQueue();
+    }
+    worker.interrupt();
+    delivery.close();
     reportDrops();
     tracker.close();
+  }
+
+  /** Runs {@code work} on the worker and waits for it until {@code deadline}. */
+  private void awaitOnWorker(Runnable work, long deadline) {
+    CountDownLatch done = new CountDownLatch(1);
+    queue.add(new TrackingEvent.Task(() -> {
+      try {
+        work.run();
+      } finally {
+        done.countDown();
+      }
+    }));
+    try {
+      done.await(Math.max(0, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The worker is stuck in a request past the exit deadline: journal its request and everything
+   * still queued, on this thread. Queued tasks (end-of-run artifacts) are skipped: they may need
+   * the worker's state; their loss is reported.
+   */
+  private void spillQueue() {
+    delivery.spillForExit();
+    // The stuck request fails at once; the worker journals the events it holds and stops.
+    tracker.abort();
+    try {
+      worker.join(WORKER_STOP_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<TrackingEvent> rest = new ArrayList<>();
+    queue.drainTo(rest);
+    long skipped = rest.stream().filter(e -> e instanceof TrackingEvent.Task).count();
+    rest.removeIf(e -> e instanceof TrackingEvent.Task || e instanceof TrackingEvent.Flush);
+    handle(rest);
+    AgentLog.warn(tracker.describe() + " did not take the data within the exit deadline; the rest went to the"
+        + " journal" + (skipped > 0 ? " (" + skipped + " end-of-run steps, such as model artifacts, were skipped)" : ""));
   }
 
   /** Metric points dropped because the buffer was full. */
@@ -179,9 +250,14 @@ public final class AsyncLogger {
     return droppedMetrics.get();
   }
 
-  /** Tracker calls that failed. */
+  /** Tracker calls that failed (the data then waits in the journal, or was refused and reported). */
   public long failedWrites() {
-    return failedWrites.get();
+    return delivery.failedAttempts();
+  }
+
+  /** Metric points that could neither reach the tracker nor the journal. */
+  public long lostMetrics() {
+    return delivery.lostPoints();
   }
 
   /** Whether the calling thread is the worker. */
@@ -200,6 +276,7 @@ public final class AsyncLogger {
           handle(drained);
           drained.clear();
         }
+        delivery.retryDue(RETRY_BUDGET_MILLIS);
         ticker.run();
       } catch (InterruptedException e) {
         if (stopped) {
@@ -235,25 +312,17 @@ public final class AsyncLogger {
 
   private void handleControl(TrackingEvent event) {
     if (event instanceof TrackingEvent.CreateRun c) {
-      createRunNow(c);
+      delivery.submit(new Op.CreateRun(c.run().key(), c.experimentName(), c.run().name(), c.startTime(), c.tags(),
+          c.parent() == null ? null : c.parent().key()), false);
     } else if (event instanceof TrackingEvent.UpdateStatus u) {
-      RunInfo info = u.run().info();
-      if (info != null) {
-        guard("update status of run " + u.run(), () -> tracker.updateRun(info.runId(), u.status(), u.endTime()));
-      }
+      delivery.submit(new Op.UpdateRun(u.run().key(), u.status(), u.endTime()), false);
     } else if (event instanceof TrackingEvent.Artifact a) {
-      RunInfo info = a.run().info();
-      if (info != null) {
-        guard("log artifact " + a.artifactPath(), () -> tracker.logArtifact(info, a.artifactPath(), a.file()));
-      }
+      delivery.submit(new Op.LogArtifact(a.run().key(), a.artifactPath(), a.file()), a.temporary());
       if (a.temporary()) {
-        deleteTemporary(a.file());
+        deleteTemporary(a.file()); // unless the journal took it over
       }
     } else if (event instanceof TrackingEvent.Model m) {
-      RunInfo info = m.run().info();
-      if (info != null) {
-        guard("log model " + m.model().artifactPath(), () -> tracker.logModel(info, m.model()));
-      }
+      delivery.submit(new Op.LogModel(m.run().key(), m.model()), true);
       m.model().files().values().forEach(AsyncLogger::deleteTemporary);
     } else if (event instanceof TrackingEvent.Task t) {
       try {
@@ -279,43 +348,26 @@ public final class AsyncLogger {
     }
   }
 
-  private void createRunNow(TrackingEvent.CreateRun c) {
-    try {
-      String experimentId = tracker.getOrCreateExperiment(c.experimentName());
-      Map<String, String> tags = new LinkedHashMap<>(c.tags());
-      if (c.parent() != null && c.parent().info() != null) {
-        tags.put("mlflow.parentRunId", c.parent().info().runId());
+  private void runCreated(String runKey, RunInfo info) {
+    RunHandle handle = handles.get(runKey);
+    if (handle != null) {
+      if (info == null) {
+        handle.markCreationFailed();
+      } else {
+        handle.created(info);
       }
-      RunInfo info = tracker.createRun(experimentId, c.run().name(), c.startTime(), tags);
-      c.run().created(info);
-    } catch (Exception e) {
-      c.run().markCreationFailed();
-      healthy = false;
-      failedWrites.incrementAndGet();
-      // One line per kind of failure: every later run would fail the same way.
-      AgentLog.warnOnce("create-run-" + e.getClass().getName() + e.getMessage(),
-          "could not create run " + c.run().name() + " in " + tracker.describe() + "; its data is dropped"
-              + " (later runs failing the same way are not reported again): " + AgentLog.describe(e));
     }
   }
 
   private void writeBatches(Map<RunHandle, Batch> pending) {
     for (Map.Entry<RunHandle, Batch> e : pending.entrySet()) {
-      RunInfo info = e.getKey().info();
-      Batch b = e.getValue();
-      if (info == null) {
-        if (!e.getKey().creationFailed()) {
-          AgentLog.warnOnce("no-run-" + e.getKey().name(), "data for run " + e.getKey().name() + " arrived before the run existed; dropped");
-        }
-        continue;
-      }
-      writeChunked(info, b);
+      writeChunked(e.getKey().key(), e.getValue());
     }
     pending.clear();
   }
 
   /** Splits a batch to MLflow's per-request limits. */
-  private void writeChunked(RunInfo info, Batch b) {
+  private void writeChunked(String runKey, Batch b) {
     List<Map.Entry<String, String>> params = new ArrayList<>(b.params.entrySet());
     List<Map.Entry<String, String>> tags = new ArrayList<>(b.tags.entrySet());
     int mi = 0;
@@ -330,7 +382,7 @@ public final class AsyncLogger {
       List<Metric> metrics = b.metrics.subList(mi, mi + mn);
       Map<String, String> p = toMap(params.subList(pi, pi + pn));
       Map<String, String> t = toMap(tags.subList(ti, ti + tn));
-      guard("log to run " + info.runId(), () -> tracker.logBatch(info.runId(), metrics, p, t));
+      delivery.submit(new Op.LogBatch(runKey, List.copyOf(metrics), p, t), false);
       mi += mn;
       pi += pn;
       ti += tn;
@@ -345,28 +397,12 @@ public final class AsyncLogger {
     return m;
   }
 
-  private void guard(String what, IoAction action) {
-    try {
-      action.run();
-      healthy = true;
-    } catch (Exception e) {
-      healthy = false;
-      failedWrites.incrementAndGet();
-      AgentLog.warnOnce("write-" + e.getClass().getName() + e.getMessage(), "could not " + what + ": " + AgentLog.describe(e));
-    }
-  }
-
   private void reportDrops() {
     long dropped = droppedMetrics.get();
     if (dropped > 0) {
       AgentLog.warn(dropped + " metric points were dropped because more than " + metricCapacity
           + " were waiting to be written (raise queue_capacity)");
     }
-  }
-
-  @FunctionalInterface
-  private interface IoAction {
-    void run() throws Exception;
   }
 
   private static final class Batch {

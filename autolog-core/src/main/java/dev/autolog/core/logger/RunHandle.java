@@ -1,12 +1,15 @@
 package dev.autolog.core.logger;
 
 import dev.autolog.core.tracking.RunInfo;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A run as the training thread knows it: created at once, without waiting for the tracker. The
  * logger's worker fills in the tracker's {@link RunInfo} when it has created the run.
  */
 public final class RunHandle {
+  private static final AtomicLong KEYS = new AtomicLong();
+  private final String key = "r" + KEYS.incrementAndGet();
   private final String name;
   private volatile RunInfo info;
   private volatile boolean creationFailed;
@@ -14,6 +17,11 @@ public final class RunHandle {
   /** A handle for a run to be called {@code name}. */
   public RunHandle(String name) {
     this.name = name;
+  }
+
+  /** Names the run in the logger and its journal (unique in this process), before the tracker has an id for it. */
+  public String key() {
+    return key;
   }
 
   /** The run's name (MLflow's {@code mlflow.runName}). */

@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 public final class LazyTracker implements Tracker {
   private final String description;
   private final Supplier<Tracker> factory;
-  private Tracker tracker;
+  private volatile Tracker tracker;
 
   /** A tracker described as {@code description} until {@code factory} has made the real one. */
   public LazyTracker(String description, Supplier<Tracker> factory) {
@@ -38,6 +38,11 @@ public final class LazyTracker implements Tracker {
   public RunInfo createRun(String experimentId, String runName, long startTime, Map<String, String> tags)
       throws IOException {
     return tracker().createRun(experimentId, runName, startTime, tags);
+  }
+
+  @Override
+  public RunInfo findRun(String experimentId, String runName, long startTime) throws IOException {
+    return tracker().findRun(experimentId, runName, startTime);
   }
 
   @Override
@@ -69,6 +74,14 @@ public final class LazyTracker implements Tracker {
   @Override
   public String describe() {
     return description;
+  }
+
+  @Override
+  public void abort() {
+    Tracker t = tracker;
+    if (t != null) {
+      t.abort();
+    }
   }
 
   @Override

@@ -21,6 +21,15 @@ public interface Tracker {
   RunInfo createRun(String experimentId, String runName, long startTime, Map<String, String> tags)
       throws IOException;
 
+  /**
+   * The run of {@code experimentId} called {@code runName} that started at {@code startTime}, or
+   * null when there is none or the tracker cannot search. A replay asks before it creates a run
+   * whose creation may have reached the tracker although its answer was lost.
+   */
+  default RunInfo findRun(String experimentId, String runName, long startTime) throws IOException {
+    return null;
+  }
+
   /** Records metrics, params and tags of one run. Params are never re-logged with another value. */
   void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags)
       throws IOException;
@@ -42,6 +51,12 @@ public interface Tracker {
 
   /** A one-line description of this tracker for messages; never contains a secret. */
   String describe();
+
+  /**
+   * Makes requests in progress fail at once. Called from another thread at exit, when the worker
+   * is stuck in a request past the deadline.
+   */
+  default void abort() {}
 
   /** Releases resources; called once at shutdown. */
   default void close() {}

@@ -4,6 +4,7 @@ import dev.autolog.core.tracking.Metric;
 import dev.autolog.core.tracking.RunInfo;
 import dev.autolog.core.tracking.RunStatus;
 import dev.autolog.core.tracking.Tracker;
+import dev.autolog.core.tracking.rest.MlflowApiException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,23 +41,28 @@ public final class RecordingTracker implements Tracker {
   private int runs;
   private volatile boolean closed;
 
-  /** Batches for which this answers true throw an IOException instead of being recorded. */
+  /** Batches for which this answers true are refused for good, as MLflow refuses invalid data (400). */
   public volatile Predicate<Batch> failBatch = b -> false;
-  /** Experiment names for which this answers true fail to be created. */
+  /** Experiment names for which this answers true are refused for good (400). */
   public volatile Predicate<String> failExperiment = name -> false;
+  /** While true, every call fails as an unreachable server does (connection refused). */
+  public volatile boolean down;
   /** While not null, logBatch waits (up to 10 s) until this is counted down. */
   public volatile CountDownLatch gate;
 
   @Override
   public synchronized String getOrCreateExperiment(String name) throws IOException {
+    failIfDown();
     if (failExperiment.test(name)) {
-      throw new IOException("refused experiment " + name);
+      throw new MlflowApiException(400, "INVALID_PARAMETER_VALUE", "refused experiment " + name);
     }
     return experiments.computeIfAbsent(name, n -> "exp-" + (experiments.size() + 1));
   }
 
   @Override
-  public synchronized RunInfo createRun(String experimentId, String runName, long startTime, Map<String, String> tags) {
+  public synchronized RunInfo createRun(String experimentId, String runName, long startTime, Map<String, String> tags)
+      throws IOException {
+    failIfDown();
     String runId = "run-" + (++runs);
     String experimentName = null;
     for (Map.Entry<String, String> e : experiments.entrySet()) {
@@ -71,6 +77,7 @@ public final class RecordingTracker implements Tracker {
   @Override
   public void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags)
       throws IOException {
+    failIfDown();
     CountDownLatch g = gate;
     if (g != null) {
       try {
@@ -81,7 +88,7 @@ public final class RecordingTracker implements Tracker {
     }
     Batch batch = new Batch(runId, List.copyOf(metrics), new LinkedHashMap<>(params), new LinkedHashMap<>(tags));
     if (failBatch.test(batch)) {
-      throw new IOException("refused batch for " + runId);
+      throw new MlflowApiException(400, "INVALID_PARAMETER_VALUE", "refused batch for " + runId);
     }
     synchronized (this) {
       calls.add(batch);
@@ -89,12 +96,14 @@ public final class RecordingTracker implements Tracker {
   }
 
   @Override
-  public synchronized void updateRun(String runId, RunStatus status, Long endTime) {
+  public synchronized void updateRun(String runId, RunStatus status, Long endTime) throws IOException {
+    failIfDown();
     calls.add(new Status(runId, status, endTime));
   }
 
   @Override
   public synchronized void logArtifact(RunInfo run, String artifactPath, Path file) throws IOException {
+    failIfDown();
     calls.add(new Artifact(run.runId(), artifactPath, Files.readString(file, StandardCharsets.UTF_8),
         Thread.currentThread().getName()));
   }
@@ -103,6 +112,23 @@ public final class RecordingTracker implements Tracker {
   public synchronized void logModel(RunInfo run, dev.autolog.core.tracking.ModelArtifact model) throws IOException {
     for (java.util.Map.Entry<String, Path> file : model.files().entrySet()) {
       logArtifact(run, model.artifactPath() + "/" + file.getKey(), file.getValue());
+    }
+  }
+
+  @Override
+  public synchronized RunInfo findRun(String experimentId, String runName, long startTime) throws IOException {
+    failIfDown();
+    for (Call c : calls) {
+      if (c instanceof Created created && created.runName().equals(runName) && created.startTime() == startTime) {
+        return new RunInfo(created.runId(), experimentId, "mem://" + created.runId());
+      }
+    }
+    return null;
+  }
+
+  private void failIfDown() throws IOException {
+    if (down) {
+      throw new java.net.ConnectException("Connection refused");
     }
   }
 

@@ -35,10 +35,11 @@ final class MlflowHttp {
   private final String clientCert;
   private final boolean insecure;
   private final RetryPolicy retry;
-  private OkHttpClient client;
+  private final long timeoutMillis;
+  private volatile OkHttpClient client;
 
   MlflowHttp(String baseUrl, Credentials credentials, String caBundle, String clientCert, boolean insecure,
-      RetryPolicy retry) {
+      RetryPolicy retry, long timeoutMillis) {
     // Parsed on first use: OkHttp (and the Kotlin runtime under it) loads on the worker, not in premain.
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
     this.credentials = credentials;
@@ -46,6 +47,7 @@ final class MlflowHttp {
     this.clientCert = clientCert;
     this.insecure = insecure;
     this.retry = retry;
+    this.timeoutMillis = timeoutMillis;
   }
 
   private synchronized HttpUrl base() {
@@ -114,8 +116,10 @@ final class MlflowHttp {
         int status = response.code();
         retryAfter = response.header("Retry-After");
         String body = readBody(response);
-        MlflowApiException error = error(status, body, what);
-        if (!RetryPolicy.retryable(status) || attempt >= retry.maxRetries()) {
+        long delay = retry.delayMillis(attempt + 1, retryAfter);
+        MlflowApiException error = error(status, body, what, retryAfter == null ? 0 : delay);
+        // A wait longer than the policy allows is the delivery's to schedule, not this call's.
+        if (!RetryPolicy.retryable(status) || attempt >= retry.maxRetries() || delay > retry.maxDelayMillis()) {
           throw error;
         }
         lastFailure = error;
@@ -127,10 +131,8 @@ final class MlflowHttp {
             + e.getMessage() + "); set tracking_server_cert_path to a PEM bundle with its CA, or, only to test,"
             + " tracking_insecure_tls=true", e);
       } catch (InterruptedIOException e) {
-        if (Thread.currentThread().isInterrupted()) {
-          throw e;
-        }
-        lastFailure = e;
+        // A timeout: the server stalls. Waiting through it again would only hold the worker longer.
+        throw e;
       } catch (IOException e) {
         lastFailure = e;
       }
@@ -141,7 +143,7 @@ final class MlflowHttp {
     }
   }
 
-  private MlflowApiException error(int status, String body, String what) {
+  private MlflowApiException error(int status, String body, String what, long retryAfterMillis) {
     String code = null;
     String message = body;
     try {
@@ -164,7 +166,8 @@ final class MlflowHttp {
           + (status == 401 ? ": check the credentials" : ": check that this user may write to the experiment"));
     }
     return new MlflowApiException(status, code,
-        "the MLflow server answered " + status + (code == null ? "" : " " + code) + " to " + what + ": " + message);
+        "the MLflow server answered " + status + (code == null ? "" : " " + code) + " to " + what + ": " + message,
+        retryAfterMillis);
   }
 
   private static String readBody(Response response) {
@@ -189,10 +192,11 @@ final class MlflowHttp {
       try {
         TlsSettings tls = TlsSettings.create(caBundle, clientCert, insecure);
         OkHttpClient.Builder builder = new OkHttpClient.Builder()
-            .connectTimeout(10, TimeUnit.SECONDS)
-            .readTimeout(60, TimeUnit.SECONDS)
-            .writeTimeout(60, TimeUnit.SECONDS)
-            .callTimeout(120, TimeUnit.SECONDS)
+            // A stalled server costs at most one timeout before the delivery journals and moves on.
+            .connectTimeout(Math.min(10_000, timeoutMillis), TimeUnit.MILLISECONDS)
+            .readTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+            .writeTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+            .callTimeout(2 * timeoutMillis, TimeUnit.MILLISECONDS)
             .retryOnConnectionFailure(false) // retries are ours, counted and backed off
             .sslSocketFactory(tls.context.getSocketFactory(), tls.trustManager)
             .addNetworkInterceptor(new AuthInterceptor(base(), credentials));
@@ -208,6 +212,14 @@ final class MlflowHttp {
   }
 
   /** Releases connections; the client holds no threads of its own beyond OkHttp's daemon pool cleaner. */
+  /** Cancels the requests in progress (OkHttp's dispatcher tracks synchronous calls too). */
+  void abort() {
+    OkHttpClient c = client;
+    if (c != null) {
+      c.dispatcher().cancelAll();
+    }
+  }
+
   synchronized void close() {
     if (client != null) {
       client.connectionPool().evictAll();

@@ -39,6 +39,8 @@ import java.util.Map;
  */
 public final class RestTracker implements Tracker {
   private static final String API = "api/2.0/mlflow/";
+  /** MLflow's client waits 120 s per request; the journal makes a shorter bound safe. */
+  public static final long DEFAULT_TIMEOUT_MILLIS = 30_000;
 
   private final MlflowHttp http;
   private final String displayUri;
@@ -54,7 +56,13 @@ public final class RestTracker implements Tracker {
    */
   public RestTracker(String baseUrl, String displayUri, Credentials credentials, String caBundle, String clientCert,
       boolean insecureTls, boolean databricks, RetryPolicy retry) {
-    this.http = new MlflowHttp(baseUrl, credentials, caBundle, clientCert, insecureTls, retry);
+    this(baseUrl, displayUri, credentials, caBundle, clientCert, insecureTls, databricks, retry, DEFAULT_TIMEOUT_MILLIS);
+  }
+
+  /** As the constructor above, with each request (and each read or write in it) bounded by {@code timeoutMillis}. */
+  public RestTracker(String baseUrl, String displayUri, Credentials credentials, String caBundle, String clientCert,
+      boolean insecureTls, boolean databricks, RetryPolicy retry, long timeoutMillis) {
+    this.http = new MlflowHttp(baseUrl, credentials, caBundle, clientCert, insecureTls, retry, timeoutMillis);
     this.displayUri = displayUri;
     this.databricks = databricks;
   }
@@ -119,6 +127,24 @@ public final class RestTracker implements Tracker {
         .put("start_time", startTime);
     body.set("tags", keyValues(tags));
     JsonNode info = http.post(API + "runs/create", body).path("run").path("info");
+    return new RunInfo(info.path("run_id").asText(), info.path("experiment_id").asText(experimentId),
+        info.path("artifact_uri").asText(""));
+  }
+
+  @Override
+  public RunInfo findRun(String experimentId, String runName, long startTime) throws IOException {
+    if (runName.contains("'")) {
+      return null; // cannot be quoted in a search filter; a duplicate run is the lesser harm
+    }
+    ObjectNode body = JsonMapper.JSON.createObjectNode()
+        .put("filter", "attributes.run_name = '" + runName + "' and attributes.start_time = " + startTime)
+        .put("max_results", 1);
+    body.putArray("experiment_ids").add(experimentId);
+    JsonNode runs = http.post(API + "runs/search", body).path("runs");
+    if (runs.isEmpty()) {
+      return null;
+    }
+    JsonNode info = runs.get(0).path("info");
     return new RunInfo(info.path("run_id").asText(), info.path("experiment_id").asText(experimentId),
         info.path("artifact_uri").asText(""));
   }
@@ -311,6 +337,11 @@ public final class RestTracker implements Tracker {
   @Override
   public String describe() {
     return (databricks ? "Databricks MLflow " : "MLflow server ") + displayUri;
+  }
+
+  @Override
+  public void abort() {
+    http.abort();
   }
 
   @Override

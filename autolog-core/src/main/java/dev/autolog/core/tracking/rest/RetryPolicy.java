@@ -16,8 +16,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param maxDelayMillis the longest single wait
  */
 public record RetryPolicy(int maxRetries, long baseDelayMillis, long maxDelayMillis) {
-  /** 5 retries, 1 s doubling up to 30 s: about a minute of waiting before giving up. */
-  public static final RetryPolicy DEFAULT = new RetryPolicy(5, 1000, 30_000);
+  /**
+   * 2 retries, 0.5 s doubling up to 2 s: a blip is ridden out inside the call; a longer outage (or
+   * a Retry-After over 2 s) ends the call, and the delivery keeps the data in its journal and
+   * retries later, so the logger's worker is never stuck for a minute in one request.
+   */
+  public static final RetryPolicy DEFAULT = new RetryPolicy(2, 500, 2000);
 
   private static final Set<Integer> RETRYABLE = Set.of(408, 429, 500, 502, 503, 504);
 
