@@ -11,6 +11,8 @@ import dev.autolog.core.tracking.rest.DatabricksProfile;
 import dev.autolog.core.tracking.rest.RestTracker;
 import dev.autolog.core.tracking.rest.RetryPolicy;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /** Chooses the tracker a tracking_uri names. */
@@ -28,8 +30,7 @@ final class Trackers {
     }
     if (uri.startsWith("http://") || uri.startsWith("https://")) {
       String display = Secrets.stripUserInfo(uri).replaceAll("/+$", "");
-      Credentials credentials = Credentials.of(config.trackingUsername(), config.trackingPassword(),
-          config.trackingToken());
+      Credentials credentials = credentials(config, uri);
       return new LazyTracker("MLflow server " + display, () -> new RestTracker(display, display, credentials,
           config.trackingServerCertPath(), config.trackingClientCertPath(), config.trackingInsecureTls(), false,
           RetryPolicy.DEFAULT, config.requestTimeoutMillis()));
@@ -40,6 +41,36 @@ final class Trackers {
     return new FileStoreTracker(Path.of(uri));
   }
 
+  /**
+   * The credentials for an http(s) tracking URI. User info in the URI ({@code http://user:pw@host}) is sent as HTTP
+   * Basic, as MLflow's Python client does through requests, where it also wins over the settings; it is never part
+   * of the URL the agent requests or prints. Everything between the scheme and the last {@code @} counts as user
+   * info, as in {@link Secrets#stripUserInfo}, and is split at its first {@code :} and percent-decoded.
+   */
+  static Credentials credentials(AutologConfig config, String uri) {
+    int start = uri.indexOf("://") + 3;
+    int at = uri.lastIndexOf('@');
+    if (at > start) {
+      String userInfo = uri.substring(start, at);
+      int colon = userInfo.indexOf(':');
+      String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
+      String password = colon < 0 ? "" : userInfo.substring(colon + 1);
+      if (!user.isEmpty()) {
+        return Credentials.fromUserInfo(percentDecoded(user), percentDecoded(password));
+      }
+    }
+    return Credentials.of(config.trackingUsername(), config.trackingPassword(), config.trackingToken());
+  }
+
+  private static String percentDecoded(String text) {
+    try {
+      // URLDecoder is for forms: protect '+', which is a literal plus in a URI.
+      return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return text; // A stray '%': take the text as written.
+    }
+  }
+
   private static Tracker databricks(AutologConfig config, String uri) {
     String profileName = uri.startsWith("databricks://") ? uri.substring("databricks://".length()) : null;
     DatabricksProfile profile = DatabricksProfile.read(profileName, System.getenv(),
@@ -47,9 +78,18 @@ final class Trackers {
     String host = config.databricksHost() != null ? config.databricksHost() : profile.host();
     String token = config.trackingToken() != null ? config.trackingToken() : profile.token();
     if (host == null || token == null) {
+      boolean both = host == null && token == null;
+      String what = both ? "a workspace host and a personal access token"
+          : host == null ? "a workspace host" : "a personal access token";
+      String settings = (host == null ? "databricks_host (or DATABRICKS_HOST)" : "") + (both ? " and " : "")
+          + (token == null ? "tracking_token (or DATABRICKS_TOKEN)" : "");
+      String lines = (host == null ? "host = ..." : "") + (both ? " and " : "") + (token == null ? "token = ..." : "");
+      String profileFile = System.getenv("DATABRICKS_CONFIG_FILE") != null ? System.getenv("DATABRICKS_CONFIG_FILE")
+          : Path.of(System.getProperty("user.home", "."), ".databrickscfg").toString();
       AgentLog.error("invalid setting tracking_uri (" + config.sourceOf("tracking_uri") + ") = \"" + uri
-          + "\": Databricks needs a workspace host and a token; set databricks_host (or DATABRICKS_HOST) and"
-          + " tracking_token (or DATABRICKS_TOKEN), or add host and token to the profile in ~/.databrickscfg", null);
+          + "\": Databricks needs " + what + (both ? " and found neither" : " and found none") + "; set " + settings
+          + ", or add " + lines + " to the ["
+          + (profileName == null ? "DEFAULT" : profileName) + "] profile in " + profileFile, null);
       AgentLog.info("autologging is off because of the invalid setting above; the job runs without it");
       return null;
     }

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,19 +56,21 @@ class Dl4jAutologBehaviourTest {
     assertTrue(Long.parseLong(run.meta().get("end_time")) > 0);
   }
 
-  @Test
-  void sigtermDuringFitMarksTheRunKilledAndKeepsWhatWasLogged() throws Exception {
+  @ParameterizedTest(name = "SIG{0}")
+  @CsvSource({"TERM, 143", "INT, 130"})
+  void aSignalDuringFitMarksTheRunKilledAndKeepsWhatWasLogged(String signal, int exitCode) throws Exception {
     ForkedJob.Running plain = ForkedJob.of(Dl4jLegacyJob.class).args("classifier", "--stall-during-fit").startIn(plainDir);
     ForkedJob.Running agent = ForkedJob.of(Dl4jLegacyJob.class).args("classifier", "--stall-during-fit")
         .withAgent(null).startIn(dir);
     plain.awaitStdout("stalled", 120);
     agent.awaitStdout("stalled", 120);
-    plain.process().destroy(); // SIGTERM
-    agent.process().destroy();
+    for (Process p : List.of(plain.process(), agent.process())) {
+      assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
+    }
     ForkedJob.Result plainResult = plain.await(60);
     ForkedJob.Result agentResult = agent.await(60);
 
-    assertEquals(143, plainResult.exitCode(), "128 + SIGTERM");
+    assertEquals(exitCode, plainResult.exitCode(), "128 + SIG" + signal);
     assertEquals(plainResult.exitCode(), agentResult.exitCode());
     assertEquals(plainResult.stdout(), agentResult.stdout());
     Run run = onlyRun(agentResult);

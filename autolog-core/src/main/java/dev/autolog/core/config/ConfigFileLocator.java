@@ -15,7 +15,7 @@ final class ConfigFileLocator {
 
   /**
    * The file to read and the source of the {@code config} setting that named it
-   * ({@link ConfigSource#DEFAULT} for a discovered {@code ./autolog.yaml}).
+   * ({@link ConfigSource#DISCOVERED_CONFIG_FILE} for a discovered {@code ./autolog.yaml}).
    */
   record Location(Path file, ConfigSource settingSource) {}
 
@@ -36,7 +36,8 @@ final class ConfigFileLocator {
       }
     }
     Path discovered = paths.workingDirectory().resolve(DEFAULT_FILE_NAME);
-    return Files.exists(discovered) ? new Location(discovered, ConfigSource.DEFAULT) : null;
+    return Files.exists(discovered)
+        ? new Location(discovered, ConfigSource.DISCOVERED_CONFIG_FILE) : null;
   }
 
   private static Location explicit(Setting setting, SecretResolver resolver, PathResolver paths,

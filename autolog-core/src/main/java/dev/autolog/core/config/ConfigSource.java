@@ -15,6 +15,10 @@ public record ConfigSource(String description) {
   /** The value was not set anywhere; the built-in default applies. */
   public static final ConfigSource DEFAULT = new ConfigSource("default");
 
+  /** No {@code config} setting: the file is {@code ./autolog.yaml}, found in the working directory. */
+  public static final ConfigSource DISCOVERED_CONFIG_FILE =
+      new ConfigSource("found as ./autolog.yaml in the working directory");
+
   /** The {@code -javaagent:autolog.jar=key=value,...} argument string. */
   public static final ConfigSource AGENT_ARGUMENT = new ConfigSource("agent argument");
 

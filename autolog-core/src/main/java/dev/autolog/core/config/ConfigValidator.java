@@ -29,6 +29,26 @@ final class ConfigValidator {
     checkTrackingUri(config, !unusable.contains(ConfigKey.DATABRICKS_HOST), environment, paths,
         diagnostics);
     checkTls(config, !unusable.contains(ConfigKey.TRACKING_INSECURE_TLS), diagnostics);
+    checkRunInfoFile(config, diagnostics);
+    checkJournalDir(config, diagnostics);
+  }
+
+  /** The journal is a directory of files; a file at that path would make every outage lose data. */
+  private static void checkJournalDir(AutologConfig.Builder config, Diagnostics diagnostics) {
+    String dir = config.string(ConfigKey.JOURNAL_DIR);
+    if (dir != null && Files.exists(Path.of(dir)) && !Files.isDirectory(Path.of(dir))) {
+      diagnostics.error(ConfigKey.JOURNAL_DIR, config.source(ConfigKey.JOURNAL_DIR), dir,
+          "this is a file, not a directory", "name a directory (it is created when missing, readable by you only)");
+    }
+  }
+
+  /** The run info file is replaced whole after each run, so it must not be a directory. */
+  private static void checkRunInfoFile(AutologConfig.Builder config, Diagnostics diagnostics) {
+    String file = config.string(ConfigKey.RUN_INFO_FILE);
+    if (file != null && Files.isDirectory(Path.of(file))) {
+      diagnostics.error(ConfigKey.RUN_INFO_FILE, config.source(ConfigKey.RUN_INFO_FILE), file,
+          "this is a directory, not a file", "name a file, e.g. " + Path.of(file).resolve("run-info.json"));
+    }
   }
 
   private static void checkCredentials(AutologConfig.Builder config, Diagnostics diagnostics) {
@@ -65,8 +85,16 @@ final class ConfigValidator {
       diagnostics.error(ConfigKey.TRACKING_URI, source, uri, e.reason(), e.fix());
       return;
     }
-    if (checkHost && TrackingUris.isDatabricks(uri)
-        && config.string(ConfigKey.DATABRICKS_HOST) == null) {
+    String host = config.string(ConfigKey.DATABRICKS_HOST);
+    if (checkHost && TrackingUris.isDatabricks(uri) && host != null) {
+      try {
+        TrackingUris.checkDatabricksHost(host);
+      } catch (ConfigException e) {
+        diagnostics.error(ConfigKey.DATABRICKS_HOST, config.source(ConfigKey.DATABRICKS_HOST), host,
+            e.reason(), e.fix());
+      }
+    }
+    if (checkHost && TrackingUris.isDatabricks(uri) && host == null) {
       String profile = TrackingUris.databricksProfile(uri);
       Path profiles = DatabricksProfiles.configFile(environment, paths);
       if (!DatabricksProfiles.hasHost(profiles, profile)) {

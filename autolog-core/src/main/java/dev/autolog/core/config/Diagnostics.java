@@ -24,10 +24,18 @@ final class Diagnostics {
     errors.add(ConfigProblem.of(key.key(), source, rawValue, reason, fix));
   }
 
-  /** Warns about a setting name that is not a {@link ConfigKey}, naming the closest one. */
+  /** Warns about a setting name that is not a {@link ConfigKey}, naming the one it most likely stands for. */
   void unknownKey(String name, ConfigSource source) {
-    warn("unknown setting \"" + name + "\" (" + source + "); did you mean \""
-        + KeySuggester.closest(name) + "\"? The setting is ignored");
+    String hint;
+    String suggestion = KeySuggester.suggest(name);
+    if (name.equals("debug")) {
+      hint = "debug output is switched on by the system property -Dautolog.debug=true only.";
+    } else if (suggestion != null) {
+      hint = "did you mean \"" + suggestion + "\"?";
+    } else {
+      hint = "no setting has a similar name (the README's Configuration table lists them all).";
+    }
+    warn("unknown setting \"" + name + "\" (" + source + "); " + hint + " The setting is ignored");
   }
 
   boolean hasErrors() {

@@ -25,6 +25,28 @@ final class KeySuggester {
     return best.key();
   }
 
+  /**
+   * Returns the canonical name of the {@link ConfigKey} {@code name} most likely stands for, or null when no
+   * setting is close: a typo (an edit distance of at most a third of the name, and at least 2), else a setting
+   * whose name contains {@code name} or is contained in it ({@code uri}, {@code mlflow_tracking_uri}).
+   */
+  static String suggest(String name) {
+    String wanted = normalize(name);
+    String closest = closest(name);
+    if (distance(wanted, normalize(closest)) <= Math.max(2, wanted.length() / 3)) {
+      return closest;
+    }
+    ConfigKey best = null;
+    for (ConfigKey key : ConfigKey.values()) {
+      String candidate = normalize(key.key());
+      boolean related = wanted.length() >= 3 && (candidate.contains(wanted) || wanted.contains(candidate));
+      if (related && (best == null || candidate.length() < normalize(best.key()).length())) {
+        best = key;
+      }
+    }
+    return best == null ? null : best.key();
+  }
+
   private static String normalize(String name) {
     return name.toLowerCase(Locale.ROOT).replace('.', '_');
   }

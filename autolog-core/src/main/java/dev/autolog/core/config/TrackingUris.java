@@ -71,6 +71,28 @@ final class TrackingUris {
     }
   }
 
+  /**
+   * Throws unless {@code host} is a Databricks workspace URL, {@code https://host[:port]} (http too), or a bare
+   * {@code host[:port]}, to which https:// is added.
+   */
+  static void checkDatabricksHost(String host) throws ConfigException {
+    String fix = "write the workspace URL, e.g. https://adb-1234567890123456.7.azuredatabricks.net";
+    Matcher scheme = SCHEME.matcher(host);
+    if (scheme.lookingAt() && host.startsWith("//", scheme.end())) {
+      String name = scheme.group(1).toLowerCase(Locale.ROOT);
+      if (!name.equals("http") && !name.equals("https")) {
+        throw new ConfigException("the scheme \"" + name + ":\" is not a workspace URL", fix);
+      }
+      try {
+        checkHttp(host);
+      } catch (ConfigException e) {
+        throw new ConfigException(e.reason(), fix);
+      }
+    } else if (!LENIENT_HOST.matcher(Secrets.stripUserInfo(host).replaceFirst("/.*", "")).matches()) {
+      throw new ConfigException("not a host name or URL", fix);
+    }
+  }
+
   private static void checkHttp(String uri) throws ConfigException {
     URI parsed;
     try {

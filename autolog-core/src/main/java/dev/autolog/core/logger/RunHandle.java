@@ -13,6 +13,7 @@ public final class RunHandle {
   private final String name;
   private volatile RunInfo info;
   private volatile boolean creationFailed;
+  private volatile java.util.function.Consumer<RunInfo> whenCreated;
 
   /** A handle for a run to be called {@code name}. */
   public RunHandle(String name) {
@@ -36,6 +37,24 @@ public final class RunHandle {
 
   void created(RunInfo info) {
     this.info = info;
+    java.util.function.Consumer<RunInfo> action = whenCreated;
+    if (action != null) {
+      whenCreated = null;
+      action.accept(info);
+    }
+  }
+
+  /**
+   * Runs {@code action} on the logger's worker once the tracker has created the run: at once when
+   * it has, later when the run's creation waits in the journal. Call on the worker only.
+   */
+  public void whenCreated(java.util.function.Consumer<RunInfo> action) {
+    RunInfo known = info;
+    if (known != null) {
+      action.accept(known);
+    } else {
+      whenCreated = action;
+    }
   }
 
   /** Whether the tracker refused to create the run; its data is then dropped, with a warning. */

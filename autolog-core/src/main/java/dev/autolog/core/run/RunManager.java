@@ -346,21 +346,17 @@ public final class RunManager {
 
   /** After the status is written: print where to see the run and update run_info_file. */
   private void announceEnd(RunHandle handle, RunStatus status) {
-    logger.runOnWorker(
-        () -> {
-          RunInfo info = handle.info();
-          if (info == null) {
-            return;
-          }
-          Tracker tracker = logger.tracker();
-          String location = tracker.runLocation(info);
-          AgentLog.info("View run " + handle.name() + " (" + status + ") at: " + location);
-          if (tracker instanceof FileStoreTracker fs && hintPrinted.compareAndSet(false, true)) {
-            AgentLog.info("See all runs with: mlflow ui --backend-store-uri " + fs.root().toUri()
-                + " (MLflow 3.13+ also needs MLFLOW_ALLOW_FILE_STORE=true)");
-          }
-          writeRunInfo(handle, info, status, location);
-        });
+    // A run whose creation waits in the journal is announced when the tracker has created it.
+    logger.runOnWorker(() -> handle.whenCreated(info -> {
+      Tracker tracker = logger.tracker();
+      String location = tracker.runLocation(info);
+      AgentLog.info("View run " + handle.name() + " (" + status + ") at: " + location);
+      if (tracker instanceof FileStoreTracker fs && hintPrinted.compareAndSet(false, true)) {
+        AgentLog.info("See all runs with: mlflow ui --backend-store-uri " + fs.root().toUri()
+            + " (MLflow 3.13+ also needs MLFLOW_ALLOW_FILE_STORE=true)");
+      }
+      writeRunInfo(handle, info, status, location);
+    }));
   }
 
   private void writeRunInfo(RunHandle handle, RunInfo info, RunStatus status, String location) {

@@ -43,6 +43,13 @@ class UnknownKeyTest {
   }
 
   @Test
+  void theDebugSwitchIsNotAnUnknownSetting() {
+    ConfigResult result = inputs().property("autolog.debug", "true").load();
+    assertEquals(List.of(), result.warnings());
+    assertEquals(List.of(), result.errors());
+  }
+
+  @Test
   void environment() {
     String warning = onlyWarning(inputs().env("AUTOLOG_DL4J_ENABLE", "false")
         .env("PATH", "/bin").load());
@@ -59,11 +66,37 @@ class UnknownKeyTest {
   }
 
   @Test
+  void aNameCloseToNoSettingGetsNoMisleadingSuggestion() {
+    String warning = onlyWarning(inputs().agent("colour=blue").load());
+    assertEquals("unknown setting \"colour\" (agent argument); no setting has a similar name (the README's"
+        + " Configuration table lists them all). The setting is ignored", warning);
+  }
+
+  @Test
+  void aPartOfASettingsNameSuggestsThatSetting() {
+    assertTrue(onlyWarning(inputs().agent("uri=http://x").load())
+        .contains("did you mean \"tracking_uri\"?"));
+    assertTrue(onlyWarning(inputs().env("AUTOLOG_MLFLOW_TRACKING_TOKEN", "t").load())
+        .contains("did you mean \"tracking_token\"?"));
+  }
+
+  @Test
+  void debugAsASettingPointsAtTheSystemProperty() {
+    String warning = onlyWarning(inputs().env("AUTOLOG_DEBUG", "true").load());
+    assertEquals("unknown setting \"debug\" (environment AUTOLOG_DEBUG); debug output is switched on by the system"
+        + " property -Dautolog.debug=true only. The setting is ignored", warning);
+  }
+
+  @Test
   void suggestionIsTheClosestByEditDistance() {
     assertEquals("queue_capacity", KeySuggester.closest("queue_capasity"));
     assertEquals("tracking_token", KeySuggester.closest("tracking_tokn"));
     assertEquals("secrets_dir", KeySuggester.closest("secret_dir"));
     assertEquals(3, KeySuggester.distance("kitten", "sitting"));
     assertEquals(0, KeySuggester.distance("", ""));
+    assertEquals("queue_capacity", KeySuggester.suggest("queue_capasity"));
+    assertEquals("tracking_password", KeySuggester.suggest("password"));
+    assertNull(KeySuggester.suggest("debgu"));
+    assertNull(KeySuggester.suggest("colour"));
   }
 }

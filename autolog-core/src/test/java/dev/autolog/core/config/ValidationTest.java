@@ -167,6 +167,39 @@ class ValidationTest {
         .env("DATABRICKS_CONFIG_FILE", cfg.toString()).load().errors());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"https://dbc-1.cloud.databricks.com", "http://127.0.0.1:8080/",
+      "adb-123.4.azuredatabricks.net", "dbc.example.com:443", "dbc.example.com/"})
+  void databricksHostForms(String host) {
+    assertEquals(List.of(), inputs().agent("tracking_uri=databricks,databricks_host=" + host).load().errors());
+  }
+
+  @Test
+  void databricksHostMustBeAWorkspaceUrl() {
+    ConfigProblem scheme = onlyError(inputs().agent("tracking_uri=databricks,databricks_host=ftp://dbc.x").load());
+    assertEquals("invalid setting databricks_host (agent argument) = \"ftp://dbc.x\": the scheme \"ftp:\" is not a"
+        + " workspace URL; write the workspace URL, e.g. https://adb-1234567890123456.7.azuredatabricks.net",
+        scheme.message());
+    ConfigProblem words = onlyError(inputs().agent("tracking_uri=databricks://p")
+        .env("DATABRICKS_HOST", "my workspace").load());
+    assertEquals("databricks_host", words.key());
+    assertEquals("environment DATABRICKS_HOST", words.source());
+    assertTrue(words.message().contains("= \"my workspace\": not a host name or URL"), words.message());
+    // DATABRICKS_HOST only matters for Databricks tracking; other tools' values are not ours to judge.
+    assertEquals(List.of(), inputs().env("DATABRICKS_HOST", "my workspace").load().errors());
+  }
+
+  // --- run info file
+
+  @Test
+  void runInfoFileMustNotBeADirectory() {
+    ConfigProblem problem = onlyError(inputs().agent("run_info_file=.").load());
+    assertEquals("invalid setting run_info_file (agent argument) = \"" + workingDirectory
+        + "\": this is a directory, not a file; name a file, e.g. " + workingDirectory.resolve("run-info.json"),
+        problem.message());
+    assertEquals(List.of(), inputs().agent("run_info_file=out/run.json").load().errors(), "a file yet to be made");
+  }
+
   // --- TLS
 
   @Test

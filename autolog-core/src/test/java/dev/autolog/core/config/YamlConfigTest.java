@@ -188,9 +188,12 @@ class YamlConfigTest {
 
   @Test
   void topLevelMustBeAMapping() {
-    inputs().file("autolog.yaml", "- a\n- b\n");
+    Path yaml = inputs().file("autolog.yaml", "- a\n- b\n");
     ConfigResult result = inputs().load();
-    assertTrue(Inputs.errorText(result).contains("not a YAML mapping"), Inputs.errorText(result));
+    // A discovered file says so, rather than calling its source "default".
+    assertEquals("invalid setting config (found as ./autolog.yaml in the working directory) = \"" + yaml
+        + "\": the file is not a YAML mapping of setting names to values; write one setting per line,"
+        + " e.g. experiment_name: my-experiment", Inputs.errorText(result));
   }
 
   @Test

@@ -156,6 +156,8 @@ final class MlflowHttp {
       // Not JSON: an HTML error page or plain text; keep a readable excerpt.
       message = body.replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").trim();
     }
+    // A proxy's or a debugging server's error page may echo the request's headers.
+    message = credentials.redact(message);
     if (message.length() > 500) {
       message = message.substring(0, 500) + "...";
     }

@@ -40,6 +40,29 @@ class RestSupportTest {
   }
 
   @Test
+  void userInfoOfTheTrackingUriGivesBasic() {
+    Credentials credentials = Credentials.fromUserInfo("alice", "s3cr3t-pw");
+    String expected = "Basic " + Base64.getEncoder().encodeToString("alice:s3cr3t-pw".getBytes(StandardCharsets.UTF_8));
+    assertEquals(expected, credentials.header());
+    assertEquals("HTTP Basic credentials from the user info of tracking_uri for user alice", credentials.describe());
+    assertEquals("Basic " + Base64.getEncoder().encodeToString("tok:".getBytes(StandardCharsets.UTF_8)),
+        Credentials.fromUserInfo("tok", "").header(), "user info without a password, as requests sends it");
+  }
+
+  @Test
+  void redactRemovesEveryFormOfTheSecretButNotShortOnes() {
+    Credentials basic = Credentials.of("alice", "s3cr3t-pw", null);
+    String encoded = Base64.getEncoder().encodeToString("alice:s3cr3t-pw".getBytes(StandardCharsets.UTF_8));
+    assertEquals("pw **** header Basic **** user alice",
+        basic.redact("pw s3cr3t-pw header Basic " + encoded + " user alice"));
+    assertEquals("token **** twice ****", Credentials.of(null, null, "tok-123").redact("token tok-123 twice tok-123"));
+    // Replacing a three-letter password everywhere would garble the message more than it protects.
+    assertEquals("a pwd here", Credentials.of("alice", "pwd", null).redact("a pwd here"));
+    assertEquals("nothing to hide", Credentials.of(null, null, null).redact("nothing to hide"));
+    assertNull(basic.redact(null));
+  }
+
+  @Test
   void retryableStatusesAreMlflows() {
     for (int status : new int[] {408, 429, 500, 502, 503, 504}) {
       assertTrue(RetryPolicy.retryable(status), "retry " + status);

@@ -209,6 +209,26 @@ class RestTrackerTest {
   }
 
   @Test
+  void anErrorPageEchoingTheCredentialIsPrintedWithoutIt() throws Exception {
+    MlflowServerDouble server = serve(MlflowServerDouble.start());
+    Credentials basic = Credentials.of("admin", "adm1n-pw-echo", null);
+    String header = "Basic " + java.util.Base64.getEncoder()
+        .encodeToString("admin:adm1n-pw-echo".getBytes(StandardCharsets.UTF_8));
+    server.failNext(1, 400, Map.of(), "<html><pre>Authorization: " + header + "\npassword=adm1n-pw-echo</pre></html>");
+    MlflowApiException basicError = assertThrows(MlflowApiException.class,
+        () -> tracker(server, basic).getOrCreateExperiment("echo"));
+    assertFalse(basicError.getMessage().contains("adm1n-pw-echo"), basicError.getMessage());
+    assertFalse(basicError.getMessage().contains(header.substring(6)), basicError.getMessage());
+    assertTrue(basicError.getMessage().contains("Authorization: Basic **** password=****"), basicError.getMessage());
+
+    server.failNext(1, 400, Map.of(), "{\"error_code\": \"BAD_REQUEST\", \"message\": \"token tok-echo-123 is bad\"}");
+    MlflowApiException tokenError = assertThrows(MlflowApiException.class,
+        () -> tracker(server, Credentials.of(null, null, "tok-echo-123")).getOrCreateExperiment("echo"));
+    assertTrue(tokenError.getMessage().contains("400 BAD_REQUEST to api/2.0/mlflow/experiments/get-by-name: token ****"
+        + " is bad"), tokenError.getMessage());
+  }
+
+  @Test
   void tokenGoesAsBearer() throws Exception {
     MlflowServerDouble server = serve(MlflowServerDouble.builder().bearerTokens(Set.of("tok-abc")).start());
     tracker(server, Credentials.of(null, null, "tok-abc")).getOrCreateExperiment("t");
