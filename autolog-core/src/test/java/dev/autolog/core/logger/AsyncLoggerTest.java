@@ -17,6 +17,9 @@ import dev.autolog.core.tracking.MlflowLimits;
 import dev.autolog.core.tracking.RunStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.io.PrintStream;
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -232,6 +235,40 @@ class AsyncLoggerTest {
     assertTrue(l.flush(5000));
 
     assertEquals(new Status(a.info().runId(), RunStatus.FINISHED, 9L), tracker.calls(Status.class).get(0));
+  }
+
+  @Test
+  void anOutOfMemoryErrorInTheWorkerCostsOnlyTheBatchItHitAndIsReportedOnce() {
+    AsyncLogger l = newLogger(1000);
+    l.start();
+    tracker.failBatch = b -> {
+      if (b.params().containsKey("huge")) {
+        throw new OutOfMemoryError("Java heap space");
+      }
+      return false;
+    };
+    RunHandle a = new RunHandle("a");
+    l.createRun(a, null, 1L, runName("a"), null);
+    PrintStream original = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      for (int i = 0; i < 3; i++) {
+        l.logData(a, Map.of("huge", "x" + i), Map.of());
+        assertTrue(l.flush(5000));
+      }
+    } finally {
+      System.setErr(original);
+    }
+    l.logMetric(a, "after", 1, 2L, 0);
+    l.updateStatus(a, RunStatus.FINISHED, 3L);
+    assertTrue(l.flush(5000), "the worker survived");
+
+    assertEquals(List.of("after"), tracker.calls(Batch.class).stream()
+        .flatMap(b -> b.metrics().stream()).map(Metric::key).toList());
+    assertEquals(RunStatus.FINISHED, tracker.calls(Status.class).get(0).status());
+    long lines = err.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("OutOfMemoryError")).count();
+    assertEquals(1, lines, err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
