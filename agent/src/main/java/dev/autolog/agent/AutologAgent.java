@@ -11,11 +11,14 @@ import dev.autolog.core.logger.AsyncLogger;
 import dev.autolog.core.run.RunContext;
 import dev.autolog.core.run.RunManager;
 import dev.autolog.core.tracking.Tracker;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
 
 /**
  * The agent's entry points: {@code premain} for {@code -javaagent:autolog-agent.jar[=args]} and
@@ -23,6 +26,18 @@ import java.util.ServiceLoader;
  *
  * <p>Start-up never fails the job: every problem becomes one stderr line and autologging turns off,
  * leaving the job exactly as it would run without the agent.
+ *
+ * <p>Before {@code main}, {@code premain} only reads and checks the configuration and registers a
+ * {@link LazyInstaller}, which looks at class names. Everything else waits until it is needed, so a
+ * job pays the agent's start-up cost only if (and when) it uses DL4J or Tribuo:
+ *
+ * <ul>
+ *   <li>when the first DL4J or Tribuo class loads, the bridge classes are defined in the bootstrap
+ *       class loader ({@link BootstrapBridge}), connected to the modules' hooks, and Byte Buddy's
+ *       transformer is built ({@link Instrumenter}); it transforms that class and every later one;
+ *   <li>when a hook first runs (the first training or evaluation call), the tracker, the logger
+ *       thread, the run manager and the shutdown hook are created ({@link #startRuntime}).
+ * </ul>
  */
 public final class AutologAgent {
   private static final String ATTACHED_PROPERTY = "dev.autolog.agent.attached";
@@ -32,12 +47,12 @@ public final class AutologAgent {
 
   /** Called by the JVM before {@code main} for {@code -javaagent}. */
   public static void premain(String args, Instrumentation inst) {
-    start(args, inst);
+    start(args, inst, true);
   }
 
   /** Called by the JVM when the agent is attached to a running process. */
   public static void agentmain(String args, Instrumentation inst) {
-    start(args, inst);
+    start(args, inst, false);
   }
 
   /**
@@ -52,7 +67,7 @@ public final class AutologAgent {
         + ": add -javaagent:autolog-agent.jar[=config=autolog.yaml] to a DL4J or Tribuo training job's java command.");
   }
 
-  private static synchronized void start(String args, Instrumentation inst) {
+  private static synchronized void start(String args, Instrumentation inst, boolean beforeMain) {
     try {
       // A second copy of the agent (e.g. also in JAVA_TOOL_OPTIONS) stands down.
       if (started || System.getProperty(ATTACHED_PROPERTY) != null) {
@@ -61,13 +76,13 @@ public final class AutologAgent {
       }
       started = true;
       System.setProperty(ATTACHED_PROPERTY, version());
-      install(args, inst);
+      install(args, inst, beforeMain);
     } catch (Throwable t) {
       AgentLog.error("could not start; autologging is off and the job runs without it", t);
     }
   }
 
-  private static void install(String args, Instrumentation inst) {
+  private static void install(String args, Instrumentation inst, boolean beforeMain) {
     ConfigResult result = ConfigLoader.load(args);
     for (String warning : result.warnings()) {
       AgentLog.warn(warning);
@@ -84,7 +99,7 @@ public final class AutologAgent {
       AgentLog.info("autologging is off (enabled=false, from " + config.sourceOf("enabled") + ")");
       return;
     }
-    Tracker tracker = Trackers.create(config);
+    Supplier<Tracker> tracker = Trackers.resolve(config);
     if (tracker == null) {
       return;
     }
@@ -100,21 +115,54 @@ public final class AutologAgent {
       AgentLog.info("autologging is off: every integration is disabled");
       return;
     }
+    Autolog.startOnFirstUse(() -> startRuntime(config, tracker.get(), modules));
+    if (Files.isDirectory(Path.of(config.journalDir()))) {
+      // Earlier jobs may have left data for the tracker; a job without leftovers pays one stat.
+      LeftoverJournals.deliverInBackground(config);
+    }
+    ClassLoader agentLoader = AutologAgent.class.getClassLoader();
+    if (beforeMain) {
+      // No DL4J or Tribuo class can have loaded yet: instrumentation waits for the first one. Not
+      // retransformation-capable: the JVM then keeps no copy of every class's original bytes, and
+      // the advice stays in the instrumented classes' bytes should another agent retransform them.
+      inst.addTransformer(new LazyInstaller(LazyInstaller.prefixes(modules),
+          () -> instrumentation(inst, modules, agentLoader)), false);
+    } else {
+      // Attached late: the libraries may be in use already; instrument now, retransforming their classes.
+      BootstrapBridge.define(inst, modules, agentLoader);
+      Instrumenter.installOn(inst, modules, agentLoader);
+    }
+  }
+
+  /** The transformer that instruments the modules' classes, with the bridge in place and connected. */
+  private static ClassFileTransformer instrumentation(Instrumentation inst, List<InstrumentationModule> modules,
+      ClassLoader agentLoader) {
+    BootstrapBridge.define(inst, modules, agentLoader);
+    return Instrumenter.transformer(modules, agentLoader);
+  }
+
+  /**
+   * Creates what runs need, on the first hook call: the logger and its thread, the run manager and
+   * its ticker, and the shutdown hook that ends runs at exit. Returns null (autologging stays off)
+   * when the JVM is already shutting down, since runs started then could never be ended.
+   */
+  private static Autolog.Runtime startRuntime(AutologConfig config, Tracker tracker,
+      List<InstrumentationModule> modules) {
     AsyncLogger logger = new AsyncLogger(tracker, config.queueCapacity(), Path.of(config.journalDir()),
         config.journalMaxBytes());
     RunManager runs = new RunManager(config, logger, RunContext.detect());
     runs.installTicker();
     logger.start();
-    LeftoverJournals.deliverInBackground(config);
-    Autolog.install(new Autolog.Runtime(config, runs));
-    ShutdownHook.register(runs, config.flushTimeoutMillis());
-    Instrumenter.install(inst, modules, AutologAgent.class.getClassLoader());
+    if (!ShutdownHook.register(runs, config.flushTimeoutMillis())) {
+      return null; // the logger's thread is a daemon with nothing to do; the JVM is on its way out
+    }
     List<String> names = new ArrayList<>();
     for (InstrumentationModule module : modules) {
       names.add(module.name());
     }
     AgentLog.info("autologging " + String.join(", ", names) + " training runs to " + tracker.describe()
         + ", experiment " + (config.experimentName() == null ? "Default" : config.experimentName()));
+    return new Autolog.Runtime(config, runs);
   }
 
   private static String version() {

@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.autolog.core.instrumentation.InstrumentationModule;
 import dev.autolog.core.log.AgentLog;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 import net.bytebuddy.ByteBuddy;
@@ -16,15 +17,31 @@ import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * Installs the modules' advice with Byte Buddy, following the recipe the big agents converge on:
- * no class-format changes (so already-loaded classes can be retransformed), decorate-only, type
- * descriptions from the class-file pool, and everything outside the instrumented libraries'
- * packages ignored by name before any matching work.
+ * Builds the modules' advice transformations with Byte Buddy, following the recipe the big agents
+ * converge on: no class-format changes (so already-loaded classes can be retransformed),
+ * decorate-only, type descriptions from the class-file pool, and everything outside the
+ * instrumented libraries' packages ignored by name before any matching work.
+ *
+ * <p>Before the modules' first class loads, the bridge classes must be in place and connected:
+ * the modules' matchers check that a class loader sees the connected bridge.
  */
 final class Instrumenter {
   private Instrumenter() {}
 
-  static void install(Instrumentation inst, List<InstrumentationModule> modules, ClassLoader agentLoader) {
+  /**
+   * The transformer for premain: not registered with the JVM, since {@link LazyInstaller} hands it
+   * the classes to transform; nothing needs retransforming, as none of them had loaded before.
+   */
+  static ClassFileTransformer transformer(List<InstrumentationModule> modules, ClassLoader agentLoader) {
+    return builder(modules, agentLoader).makeRaw();
+  }
+
+  /** Registers the transformations for agentmain, retransforming matching classes already loaded. */
+  static void installOn(Instrumentation inst, List<InstrumentationModule> modules, ClassLoader agentLoader) {
+    builder(modules, agentLoader).installOn(inst);
+  }
+
+  private static AgentBuilder builder(List<InstrumentationModule> modules, ClassLoader agentLoader) {
     ElementMatcher.Junction<TypeDescription> instrumented = none();
     for (InstrumentationModule module : modules) {
       for (String prefix : module.instrumentedPackages()) {
@@ -43,7 +60,7 @@ final class Instrumenter {
     for (InstrumentationModule module : modules) {
       builder = module.extend(builder, agentLoader);
     }
-    builder.installOn(inst);
+    return builder;
   }
 
   /** Transformation errors are otherwise silent; report each class once. */

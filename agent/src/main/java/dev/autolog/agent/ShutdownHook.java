@@ -10,7 +10,11 @@ import dev.autolog.core.run.RunManager;
 final class ShutdownHook {
   private ShutdownHook() {}
 
-  static void register(RunManager runs, long flushTimeoutMillis) {
+  /**
+   * Registers the hook for {@code runs}; false when the JVM is already shutting down (the agent
+   * starts on the first training call, which a job's own shutdown hook could make).
+   */
+  static boolean register(RunManager runs, long flushTimeoutMillis) {
     Thread hook = new Thread(() -> {
       try {
         long deadline = System.currentTimeMillis() + flushTimeoutMillis;
@@ -21,6 +25,11 @@ final class ShutdownHook {
       }
     }, "autolog-shutdown");
     hook.setContextClassLoader(null);
-    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+      return true;
+    } catch (IllegalStateException e) {
+      return false;
+    }
   }
 }

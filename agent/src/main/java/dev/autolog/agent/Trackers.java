@@ -14,31 +14,42 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
-/** Chooses the tracker a tracking_uri names. */
+/**
+ * Chooses the tracker a tracking_uri names. The choice (and any complaint about it) is made at
+ * start-up; the tracker itself is made when the first run needs it, since a file store's set-up
+ * (secure random numbers, directories) costs start-up time a job that never trains should not pay.
+ */
 final class Trackers {
   private Trackers() {}
 
-  /** The tracker for {@code config}, or null (after one stderr line) when it cannot be served. */
-  static Tracker create(AutologConfig config) {
+  /**
+   * What makes the tracker for {@code config}, or null (after one stderr line) when it cannot be
+   * served.
+   */
+  static Supplier<Tracker> resolve(AutologConfig config) {
     String uri = config.trackingUri();
     if (uri == null || uri.isBlank()) {
-      return new FileStoreTracker(Path.of(System.getProperty("user.dir", "."), "mlruns"));
+      Path store = Path.of(System.getProperty("user.dir", "."), "mlruns");
+      return () -> new FileStoreTracker(store);
     }
     if (uri.startsWith("file:")) {
-      return new FileStoreTracker(Path.of(URI.create(uri)));
+      Path store = Path.of(URI.create(uri));
+      return () -> new FileStoreTracker(store);
     }
     if (uri.startsWith("http://") || uri.startsWith("https://")) {
       String display = Secrets.stripUserInfo(uri).replaceAll("/+$", "");
       Credentials credentials = credentials(config, uri);
-      return new LazyTracker("MLflow server " + display, () -> new RestTracker(display, display, credentials,
+      return () -> new LazyTracker("MLflow server " + display, () -> new RestTracker(display, display, credentials,
           config.trackingServerCertPath(), config.trackingClientCertPath(), config.trackingInsecureTls(), false,
           RetryPolicy.DEFAULT, config.requestTimeoutMillis()));
     }
     if (uri.equals("databricks") || uri.startsWith("databricks://")) {
       return databricks(config, uri);
     }
-    return new FileStoreTracker(Path.of(uri));
+    Path store = Path.of(uri);
+    return () -> new FileStoreTracker(store);
   }
 
   /**
@@ -71,7 +82,7 @@ final class Trackers {
     }
   }
 
-  private static Tracker databricks(AutologConfig config, String uri) {
+  private static Supplier<Tracker> databricks(AutologConfig config, String uri) {
     String profileName = uri.startsWith("databricks://") ? uri.substring("databricks://".length()) : null;
     DatabricksProfile profile = DatabricksProfile.read(profileName, System.getenv(),
         Path.of(System.getProperty("user.home", ".")));
@@ -95,9 +106,15 @@ final class Trackers {
     }
     String base = (host.startsWith("http") ? host : "https://" + host).replaceAll("/+$", "");
     String display = Secrets.stripUserInfo(base);
-    return new LazyTracker("Databricks MLflow " + display, () -> new RestTracker(base, display,
+    return () -> new LazyTracker("Databricks MLflow " + display, () -> new RestTracker(base, display,
         Credentials.of(null, null, token), config.trackingServerCertPath(), config.trackingClientCertPath(),
         config.trackingInsecureTls(), true, RetryPolicy.DEFAULT, config.requestTimeoutMillis()));
+  }
+
+  /** The tracker for {@code config}, made now, or null (after one stderr line) when it cannot be served. */
+  static Tracker create(AutologConfig config) {
+    Supplier<Tracker> tracker = resolve(config);
+    return tracker == null ? null : tracker.get();
   }
 
   /** Says, once per process, that TLS verification is off; a tracker is never made insecure silently. */

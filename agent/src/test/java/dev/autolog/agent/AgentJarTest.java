@@ -47,7 +47,7 @@ class AgentJarTest {
         .filter(n -> n.endsWith(".class") && n.startsWith("dev/autolog/") && !n.startsWith("dev/autolog/shaded/"))
         .toList();
     for (String name : ourClasses) {
-      assertTrue(name.matches("dev/autolog/(core|agent|dl4j|tribuo)/.*"), "unexpected package: " + name);
+      assertTrue(name.matches("dev/autolog/(core|agent|dl4j|tribuo|bootstrap)/.*"), "unexpected package: " + name);
     }
   }
 

@@ -1,20 +1,22 @@
 package dev.autolog.dl4j;
 
+import dev.autolog.bootstrap.Dl4jBridge;
 import dev.autolog.core.Autolog;
 import dev.autolog.core.log.AgentLog;
 import dev.autolog.core.run.ModelRun;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What the DL4J advice calls. Signatures use JDK types only, because the calls are inlined into
- * DL4J's classes. Every method catches everything: the job never sees an agent failure, and after
- * {@value #MAX_FAILURES} failures the integration turns itself off.
+ * What the DL4J advice calls, through {@link Dl4jBridge} (the advice is inlined into DL4J's classes,
+ * which may not see this class; they all see the bridge). Signatures use JDK types only. Every
+ * method catches everything: the job never sees an agent failure, and after {@value #MAX_FAILURES}
+ * failures the integration turns itself off.
  *
  * <p>A per-thread depth counter, shared by {@code fit} and early stopping, makes only the
  * outermost training call count. Enter methods return a token for the matching exit: a
  * {@link ModelRun} for an outermost call that opened or continued a run, {@link #INNER} otherwise.
  */
-public final class Dl4jHooks {
+public final class Dl4jHooks implements Dl4jBridge.Hooks {
   static final String FLAVOR = "dl4j";
   private static final int MAX_FAILURES = 20;
   private static final Object INNER = new Object();
@@ -25,28 +27,47 @@ public final class Dl4jHooks {
 
   private Dl4jHooks() {}
 
+  /**
+   * Connects {@link Dl4jBridge} to these hooks. The agent calls this only after it has defined the
+   * bridge in the bootstrap class loader: this class implements the bridge's interface, so loading
+   * it any earlier would load a second copy of the bridge, from the agent jar.
+   */
+  static void connect() {
+    Dl4jBridge.install(new Dl4jHooks());
+  }
+
   /** Entry of a network's {@code fit}; {@code arg0}/{@code arg1} are its first two arguments. */
-  public static Object fitEnter(Object model, Object arg0, Object arg1) {
+  @Override
+  public Object fitEnter(Object model, Object arg0, Object arg1) {
     if (TRAIN_DEPTH.get()[0]++ > 0) {
       return INNER;
     }
+    ModelRun run;
+    Autolog.Runtime rt;
     try {
-      Autolog.Runtime rt = Autolog.runtime();
+      rt = Autolog.runtime();
       if (rt == null || disabled) {
         return INNER;
       }
-      ModelRun run = rt.runs().enterTraining(model, FLAVOR, model.getClass().getSimpleName());
-      Dl4jTraining.start(run, model, rt.config());
-      Dl4jTraining.logCallParams(run, arg0, arg1);
-      return run;
+      run = rt.runs().enterTraining(model, FLAVOR, model.getClass().getSimpleName());
     } catch (Throwable t) {
       failed("fit entry", t);
       return INNER;
     }
+    // The run is open from here on: whatever fails below (a DL4J version whose models look
+    // different), the token reaches the exit, which ends the run.
+    try {
+      Dl4jTraining.start(run, model, rt.config());
+      Dl4jTraining.logCallParams(run, arg0, arg1);
+    } catch (Throwable t) {
+      failed("fit entry", t);
+    }
+    return run;
   }
 
   /** Exit of a network's {@code fit}. */
-  public static void fitExit(Object token, Object model, Throwable thrown) {
+  @Override
+  public void fitExit(Object token, Object model, Throwable thrown) {
     if (token == null) {
       return;
     }
@@ -57,28 +78,38 @@ public final class Dl4jHooks {
   }
 
   /** Entry of an early-stopping trainer's {@code fit()}. */
-  public static Object earlyStoppingEnter(Object trainer) {
+  @Override
+  public Object earlyStoppingEnter(Object trainer) {
     if (TRAIN_DEPTH.get()[0]++ > 0) {
       return INNER;
     }
+    ModelRun run;
+    Autolog.Runtime rt;
+    Object model;
     try {
-      Autolog.Runtime rt = Autolog.runtime();
-      Object model = EarlyStopping.model(trainer);
+      rt = Autolog.runtime();
+      model = EarlyStopping.model(trainer);
       if (rt == null || disabled || model == null) {
         return INNER;
       }
-      ModelRun run = rt.runs().enterTraining(model, FLAVOR, model.getClass().getSimpleName());
-      Dl4jTraining.start(run, model, rt.config());
-      run.logParams(EarlyStopping.params(trainer));
-      return run;
+      run = rt.runs().enterTraining(model, FLAVOR, model.getClass().getSimpleName());
     } catch (Throwable t) {
       failed("early stopping entry", t);
       return INNER;
     }
+    // The run is open from here on: the exit must get its token to end it.
+    try {
+      Dl4jTraining.start(run, model, rt.config());
+      run.logParams(EarlyStopping.params(trainer));
+    } catch (Throwable t) {
+      failed("early stopping entry", t);
+    }
+    return run;
   }
 
   /** Exit of an early-stopping trainer's {@code fit()}; {@code result} is its EarlyStoppingResult. */
-  public static void earlyStoppingExit(Object token, Object trainer, Object result, Throwable thrown) {
+  @Override
+  public void earlyStoppingExit(Object token, Object trainer, Object result, Throwable thrown) {
     if (token == null) {
       return;
     }
@@ -97,7 +128,8 @@ public final class Dl4jHooks {
   }
 
   /** Entry of a network's evaluation funnel. */
-  public static Object evaluateEnter(Object model) {
+  @Override
+  public Object evaluateEnter(Object model) {
     if (EVAL_DEPTH.get()[0]++ > 0 || TRAIN_DEPTH.get()[0] > 0) {
       // Nested, or an evaluation inside training (an early-stopping score calculator): not a user evaluation.
       return INNER;
@@ -110,7 +142,12 @@ public final class Dl4jHooks {
       ModelRun run = rt.runs().enterEvaluation(model, FLAVOR, model.getClass().getSimpleName());
       if (run.iterations() == 0 && run.calls() == 1) {
         // A model not trained in this JVM: its run still describes it.
-        Dl4jTraining.start(run, model, rt.config());
+        try {
+          Dl4jTraining.start(run, model, rt.config());
+        } catch (Throwable t) {
+          // The run is open: the exit must still get its token to close it.
+          failed("evaluation entry", t);
+        }
       }
       return run;
     } catch (Throwable t) {
@@ -120,7 +157,8 @@ public final class Dl4jHooks {
   }
 
   /** Exit of a network's evaluation funnel; {@code result} holds the filled evaluations. */
-  public static void evaluateExit(Object token, Object model, Object result, Throwable thrown) {
+  @Override
+  public void evaluateExit(Object token, Object model, Object result, Throwable thrown) {
     if (token == null) {
       return;
     }

@@ -4,9 +4,6 @@ import dev.autolog.core.config.AutologConfig;
 import dev.autolog.core.instrumentation.InstrumentationModule;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.matcher.ElementMatchers;
 
 /** Deeplearning4j: training ({@code fit}), early stopping and evaluation of MLN and CG. */
 public final class Dl4jInstrumentationModule implements InstrumentationModule {
@@ -25,11 +22,14 @@ public final class Dl4jInstrumentationModule implements InstrumentationModule {
     return List.of("org.deeplearning4j.");
   }
 
-  /** The two network classes whose fit and evaluation methods are instrumented. */
-  static ElementMatcher<TypeDescription> networkTypes() {
-    return ElementMatchers.namedOneOf(
-        "org.deeplearning4j.nn.multilayer.MultiLayerNetwork",
-        "org.deeplearning4j.nn.graph.ComputationGraph");
+  @Override
+  public List<String> bridgeClasses() {
+    return List.of("dev.autolog.bootstrap.Dl4jBridge$Hooks", "dev.autolog.bootstrap.Dl4jBridge");
+  }
+
+  @Override
+  public void connectHooks() {
+    Dl4jHooks.connect();
   }
 
   @Override

@@ -9,6 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.autolog.bootstrap.Dl4jBridge;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -42,7 +43,7 @@ final class EarlyStoppingInstrumentation {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static Object enter(@Advice.This Object trainer) {
-      return Dl4jHooks.earlyStoppingEnter(trainer);
+      return Dl4jBridge.earlyStoppingEnter(trainer);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -51,7 +52,7 @@ final class EarlyStoppingInstrumentation {
         @Advice.This Object trainer,
         @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object result,
         @Advice.Thrown Throwable thrown) {
-      Dl4jHooks.earlyStoppingExit(token, trainer, result, thrown);
+      Dl4jBridge.earlyStoppingExit(token, trainer, result, thrown);
     }
   }
 }

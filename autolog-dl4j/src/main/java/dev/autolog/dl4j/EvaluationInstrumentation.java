@@ -3,6 +3,7 @@ package dev.autolog.dl4j;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.autolog.bootstrap.Dl4jBridge;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -17,7 +18,7 @@ final class EvaluationInstrumentation {
 
   static AgentBuilder apply(AgentBuilder builder, ClassLoader agentLoader) {
     return builder
-        .type(Dl4jInstrumentationModule.networkTypes(), HooksVisibility.INSTANCE)
+        .type(FitInstrumentation.networkTypes(), HooksVisibility.INSTANCE)
         .transform(new AgentBuilder.Transformer.ForAdvice()
             .include(agentLoader)
             .advice(named("doEvaluationHelper").and(takesArguments(2)),
@@ -31,7 +32,7 @@ final class EvaluationInstrumentation {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static Object enter(@Advice.This Object model) {
-      return Dl4jHooks.evaluateEnter(model);
+      return Dl4jBridge.evaluateEnter(model);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -40,7 +41,7 @@ final class EvaluationInstrumentation {
         @Advice.This Object model,
         @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object result,
         @Advice.Thrown Throwable thrown) {
-      Dl4jHooks.evaluateExit(token, model, result, thrown);
+      Dl4jBridge.evaluateExit(token, model, result, thrown);
     }
   }
 }

@@ -2,12 +2,16 @@ package dev.autolog.dl4j;
 
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
+import dev.autolog.bootstrap.Dl4jBridge;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
+import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Every public {@code fit} of {@code MultiLayerNetwork} and {@code ComputationGraph}. Overloads
@@ -18,9 +22,19 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
 final class FitInstrumentation {
   private FitInstrumentation() {}
 
+  /**
+   * The two network classes whose fit and evaluation methods are instrumented. (Not in the module
+   * class: the agent loads that before main, when no Byte Buddy type should load.)
+   */
+  static ElementMatcher<TypeDescription> networkTypes() {
+    return namedOneOf(
+        "org.deeplearning4j.nn.multilayer.MultiLayerNetwork",
+        "org.deeplearning4j.nn.graph.ComputationGraph");
+  }
+
   static AgentBuilder apply(AgentBuilder builder, ClassLoader agentLoader) {
     return builder
-        .type(Dl4jInstrumentationModule.networkTypes(), HooksVisibility.INSTANCE)
+        .type(networkTypes(), HooksVisibility.INSTANCE)
         .transform(new AgentBuilder.Transformer.ForAdvice()
             .include(agentLoader)
             .advice(named("fit").and(isPublic())
@@ -29,7 +43,7 @@ final class FitInstrumentation {
                 FitInstrumentation.class.getName() + "$FitAdvice"));
   }
 
-  /** Inlined into {@code fit}; one call into the hooks each way. */
+  /** Inlined into {@code fit}; one call into the bridge each way. */
   @SuppressWarnings("unused")
   public static final class FitAdvice {
     private FitAdvice() {}
@@ -39,13 +53,13 @@ final class FitInstrumentation {
         @Advice.This Object model,
         @Advice.Argument(value = 0, optional = true, typing = Assigner.Typing.DYNAMIC) Object arg0,
         @Advice.Argument(value = 1, optional = true, typing = Assigner.Typing.DYNAMIC) Object arg1) {
-      return Dl4jHooks.fitEnter(model, arg0, arg1);
+      return Dl4jBridge.fitEnter(model, arg0, arg1);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void exit(
         @Advice.Enter Object token, @Advice.This Object model, @Advice.Thrown Throwable thrown) {
-      Dl4jHooks.fitExit(token, model, thrown);
+      Dl4jBridge.fitExit(token, model, thrown);
     }
   }
 }

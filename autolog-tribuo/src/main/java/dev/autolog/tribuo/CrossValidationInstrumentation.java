@@ -3,6 +3,7 @@ package dev.autolog.tribuo;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.autolog.bootstrap.TribuoBridge;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -33,7 +34,7 @@ final class CrossValidationInstrumentation {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static Object enter(@Advice.This Object crossValidation) {
-      return TribuoHooks.crossValidationEnter(crossValidation);
+      return TribuoBridge.crossValidationEnter(crossValidation);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -41,7 +42,7 @@ final class CrossValidationInstrumentation {
         @Advice.Enter Object token,
         @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object result,
         @Advice.Thrown Throwable thrown) {
-      TribuoHooks.crossValidationExit(token, result, thrown);
+      TribuoBridge.crossValidationExit(token, result, thrown);
     }
   }
 }

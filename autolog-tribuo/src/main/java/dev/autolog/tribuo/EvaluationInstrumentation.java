@@ -8,6 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
+import dev.autolog.bootstrap.TribuoBridge;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -44,7 +45,7 @@ final class EvaluationInstrumentation {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static Object enter(@Advice.Argument(value = 0, typing = Assigner.Typing.DYNAMIC) Object model) {
-      return TribuoHooks.evaluateEnter(model);
+      return TribuoBridge.evaluateEnter(model);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -53,7 +54,7 @@ final class EvaluationInstrumentation {
         @Advice.Argument(value = 0, typing = Assigner.Typing.DYNAMIC) Object model,
         @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object evaluation,
         @Advice.Thrown Throwable thrown) {
-      TribuoHooks.evaluateExit(token, model, evaluation, thrown);
+      TribuoBridge.evaluateExit(token, model, evaluation, thrown);
     }
   }
 }

@@ -8,6 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
+import dev.autolog.bootstrap.TribuoBridge;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -40,7 +41,7 @@ final class TrainInstrumentation {
                 TrainInstrumentation.class.getName() + "$TrainAdvice"));
   }
 
-  /** Inlined into {@code train}; one call into the hooks each way. */
+  /** Inlined into {@code train}; one call into the bridge each way. */
   @SuppressWarnings("unused")
   public static final class TrainAdvice {
     private TrainAdvice() {}
@@ -51,7 +52,7 @@ final class TrainInstrumentation {
         @Advice.Argument(value = 0, typing = Assigner.Typing.DYNAMIC) Object dataset,
         @Advice.Argument(value = 1, optional = true, typing = Assigner.Typing.DYNAMIC) Object runProvenance,
         @Advice.Argument(value = 2, optional = true, typing = Assigner.Typing.DYNAMIC) Object invocationCount) {
-      return TribuoHooks.trainEnter(trainer, dataset, runProvenance, invocationCount);
+      return TribuoBridge.trainEnter(trainer, dataset, runProvenance, invocationCount);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -60,7 +61,7 @@ final class TrainInstrumentation {
         @Advice.This Object trainer,
         @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object model,
         @Advice.Thrown Throwable thrown) {
-      TribuoHooks.trainExit(token, trainer, model, thrown);
+      TribuoBridge.trainExit(token, trainer, model, thrown);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.autolog.tribuo;
 
+import dev.autolog.bootstrap.TribuoBridge;
 import dev.autolog.core.Autolog;
 import dev.autolog.core.log.AgentLog;
 import dev.autolog.core.run.ModelRun;
@@ -8,9 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What the Tribuo advice calls. Signatures use JDK types only, because the calls are inlined into
- * Tribuo's classes. Every method catches everything: the job never sees an agent failure, and
- * after {@value #MAX_FAILURES} failures the integration turns itself off.
+ * What the Tribuo advice calls, through {@link TribuoBridge} (the advice is inlined into Tribuo's
+ * classes, which may not see this class; they all see the bridge). Signatures use JDK types only.
+ * Every method catches everything: the job never sees an agent failure, and after
+ * {@value #MAX_FAILURES} failures the integration turns itself off.
  *
  * <p>Per-thread depth counters make only the outermost {@code train} and {@code evaluate} calls
  * count: a wrapper's inner trainers, the overload chains and covariant bridges open no run, and an
@@ -20,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Enter methods return a token for the matching exit: a {@link TrainCall}, {@link EvalCall} or
  * {@link CrossValidationScope} for a call that is logged, {@link #INNER} otherwise.
  */
-public final class TribuoHooks {
+public final class TribuoHooks implements TribuoBridge.Hooks {
   static final String FLAVOR = "tribuo";
   private static final int MAX_FAILURES = 20;
   /** At most this long, the end of a cross-validation waits for the logger to have created its run. */
@@ -32,6 +34,15 @@ public final class TribuoHooks {
   private static volatile boolean disabled;
 
   private TribuoHooks() {}
+
+  /**
+   * Connects {@link TribuoBridge} to these hooks. The agent calls this only after it has defined the
+   * bridge in the bootstrap class loader: this class implements the bridge's interface, so loading
+   * it any earlier would load a second copy of the bridge, from the agent jar.
+   */
+  static void connect() {
+    TribuoBridge.install(new TribuoHooks());
+  }
 
   /**
    * The key an outermost train call's run is known by in the RunManager: one per call, so each
@@ -74,7 +85,8 @@ public final class TribuoHooks {
    * Entry of a trainer's {@code train(Dataset[, Map[, int]])}; {@code runProvenance} and
    * {@code invocationCount} are its second and third arguments, if any.
    */
-  public static Object trainEnter(Object trainer, Object dataset, Object runProvenance, Object invocationCount) {
+  @Override
+  public Object trainEnter(Object trainer, Object dataset, Object runProvenance, Object invocationCount) {
     if (TRAIN_DEPTH.get()[0]++ > 0) {
       return INNER;
     }
@@ -112,7 +124,8 @@ public final class TribuoHooks {
   }
 
   /** Exit of a trainer's {@code train}; {@code model} is what it returned. */
-  public static void trainExit(Object token, Object trainer, Object model, Throwable thrown) {
+  @Override
+  public void trainExit(Object token, Object trainer, Object model, Throwable thrown) {
     if (token == null) {
       return;
     }
@@ -148,7 +161,8 @@ public final class TribuoHooks {
   }
 
   /** Entry of an evaluator's {@code evaluate(Model, ...)}. */
-  public static Object evaluateEnter(Object model) {
+  @Override
+  public Object evaluateEnter(Object model) {
     if (EVAL_DEPTH.get()[0]++ > 0 || TRAIN_DEPTH.get()[0] > 0) {
       // Nested (the Dataset overload calls the predictions one), or part of a train call.
       return INNER;
@@ -177,7 +191,8 @@ public final class TribuoHooks {
   }
 
   /** Exit of an evaluator's {@code evaluate}; {@code evaluation} is what it returned. */
-  public static void evaluateExit(Object token, Object model, Object evaluation, Throwable thrown) {
+  @Override
+  public void evaluateExit(Object token, Object model, Object evaluation, Throwable thrown) {
     if (token == null) {
       return;
     }
@@ -203,7 +218,8 @@ public final class TribuoHooks {
   }
 
   /** Entry of {@code CrossValidation.evaluate()}. */
-  public static Object crossValidationEnter(Object crossValidation) {
+  @Override
+  public Object crossValidationEnter(Object crossValidation) {
     if (TRAIN_DEPTH.get()[0] > 0 || CROSS_VALIDATION.get() != null) {
       // Inside a train call, or a cross-validation inside another: its folds belong to the outer call.
       return INNER;
@@ -230,7 +246,8 @@ public final class TribuoHooks {
   }
 
   /** Exit of {@code CrossValidation.evaluate()}; {@code result} is its list of (evaluation, model) pairs. */
-  public static void crossValidationExit(Object token, Object result, Throwable thrown) {
+  @Override
+  public void crossValidationExit(Object token, Object result, Throwable thrown) {
     if (!(token instanceof CrossValidationScope scope)) {
       return;
     }

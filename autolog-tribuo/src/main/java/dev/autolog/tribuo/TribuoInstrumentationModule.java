@@ -23,6 +23,16 @@ public final class TribuoInstrumentationModule implements InstrumentationModule 
   }
 
   @Override
+  public List<String> bridgeClasses() {
+    return List.of("dev.autolog.bootstrap.TribuoBridge$Hooks", "dev.autolog.bootstrap.TribuoBridge");
+  }
+
+  @Override
+  public void connectHooks() {
+    TribuoHooks.connect();
+  }
+
+  @Override
   public AgentBuilder extend(AgentBuilder builder, ClassLoader agentLoader) {
     builder = TrainInstrumentation.apply(builder, agentLoader);
     builder = EvaluationInstrumentation.apply(builder, agentLoader);

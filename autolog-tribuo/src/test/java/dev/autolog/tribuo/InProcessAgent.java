@@ -76,6 +76,8 @@ final class InProcessAgent {
           .ignore(not(nameStartsWith("org.tribuo.")));
       TribuoInstrumentationModule module = new TribuoInstrumentationModule();
       assertTrue(module.enabled(result.config()));
+      // The bridge stays on this JVM's class path (the agent defines it in the bootstrap loader).
+      module.connectHooks();
       module.extend(builder, TribuoHooks.class.getClassLoader()).installOn(inst);
     }
     assertEquals(List.of(), transformErrors, "Byte Buddy could not instrument some Tribuo classes");

@@ -56,7 +56,7 @@ class FaultInjectionEndToEndTest {
   private ForkedJob.Result runAgainst(MlflowServerDouble server, String extraSettings) throws Exception {
     String args = "tracking_uri=" + server.baseUri() + ",journal_dir=" + journalDir + ",request_timeout_ms=1000"
         + (extraSettings.isEmpty() ? "" : "," + extraSettings);
-    return ForkedJob.of(Dl4jLegacyJob.class).withAgent(args).args(SECTION).runIn(workDir);
+    return ForkedJob.of(Dl4jLegacyJob.class).withAgent(args).jvmArg("-Dautolog.debug=true").args(SECTION).runIn(workDir);
   }
 
   private void assertUntouched(ForkedJob.Result result) {

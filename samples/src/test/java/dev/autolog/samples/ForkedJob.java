@@ -28,6 +28,7 @@ final class ForkedJob {
   private String agentArgs;
   private boolean withAgent;
   private List<String> args = List.of();
+  private String classPath; // null: the samples' classes and their runtime dependencies
 
   private ForkedJob(String mainClass) {
     this.mainClass = mainClass;
@@ -59,6 +60,12 @@ final class ForkedJob {
     return this;
   }
 
+  /** Replaces the JVM's class path (by default {@link #samplesClassPath()}). */
+  ForkedJob classPath(String classPath) {
+    this.classPath = classPath;
+    return this;
+  }
+
   Result runIn(Path workDir) throws IOException, InterruptedException {
     return startIn(workDir).await(180);
   }
@@ -73,7 +80,7 @@ final class ForkedJob {
     }
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
-    cmd.add(classPath());
+    cmd.add(classPath != null ? classPath : samplesClassPath());
     cmd.add(mainClass);
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
@@ -120,10 +127,16 @@ final class ForkedJob {
     }
   }
 
-  private static String classPath() throws IOException {
+  /** The samples' classes and all their runtime dependencies (DL4J, Tribuo, ...). */
+  static String samplesClassPath() throws IOException {
     Path target = Path.of("target").toAbsolutePath();
     String deps = Files.readString(target.resolve("runtime-classpath.txt"), StandardCharsets.UTF_8).trim();
-    return target.resolve("classes") + java.io.File.pathSeparator + deps;
+    return samplesClasses() + java.io.File.pathSeparator + deps;
+  }
+
+  /** The samples' own classes only. */
+  static String samplesClasses() {
+    return Path.of("target", "classes").toAbsolutePath().toString();
   }
 
   /** What a job did. */

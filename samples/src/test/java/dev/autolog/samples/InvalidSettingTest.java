@@ -29,8 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 3, under the real agent jar. For each case the agent prints exactly one line about the problem, in the
  * documented form {@code invalid setting <key> (<source>) = "<value>": <reason>; <fix>} (secret values shown as
  * {@code ****}, URIs without user info), followed by the one line saying autologging is off; or, for what is only
- * a warning (an unknown key, a token next to a password, a secret file others can read), the warning and then the
- * usual start-up line. Whatever it prints, the job's stdout, its own stderr and its exit code are exactly those of
+ * a warning (an unknown key, a token next to a password, a secret file others can read), the warning alone. Whatever it prints, the job's stdout, its own stderr and its exit code are exactly those of
  * the run without the agent, and no planted secret appears anywhere in its output.
  */
 class InvalidSettingTest {
@@ -347,7 +346,9 @@ class InvalidSettingTest {
         "a planted secret was printed: " + result.stderr().replace(SECRET, "<SECRET>"));
 
     List<String> lines = result.agentLines();
-    assertEquals(2, lines.size(), "one line about the problem and one about what the agent does: " + lines);
+    // An error is followed by "autologging is off"; a warning stands alone, since the agent says where runs go only
+    // at the first training call, which this job never makes.
+    assertEquals(c.kind() == Kind.ERROR ? 2 : 1, lines.size(), "one line about the problem: " + lines);
     String line = lines.get(0);
     if (c.kind() == Kind.ERROR) {
       // invalid setting <key> (<source>) = "<value>": <reason>; <fix>   (no value where none can be shown safely)
@@ -357,8 +358,6 @@ class InvalidSettingTest {
     } else {
       assertTrue(line.startsWith("[autolog] WARN ") && line.contains(c.key().replace("<dir>", work.toString())),
           line);
-      assertTrue(lines.get(1).startsWith("[autolog] autologging ") && lines.get(1).contains(" training runs to "),
-          lines.get(1));
     }
     for (String shown : c.shows()) {
       String expected = shown.replace("<dir>", work.toString());

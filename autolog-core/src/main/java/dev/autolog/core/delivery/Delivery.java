@@ -32,6 +32,7 @@ public final class Delivery {
   private static final long MAX_BACKOFF_MILLIS = 30_000;
   private static final long MAX_RETRY_AFTER_MILLIS = 120_000;
   private static final long OUTAGE_REPORT_INTERVAL_MILLIS = 60_000;
+  private static final long EXIT_RETRY_MILLIS = 1000;
 
   private final Tracker tracker;
   private final Path journalDir;
@@ -43,10 +44,12 @@ public final class Delivery {
   private final Set<String> boundInJournal = new HashSet<>();
   private Journal journal;
   private volatile boolean journalOnly;
+  private volatile boolean closed;
   private Op inFlight;
   private int consecutiveFailures;
   private long failedAttempts;
   private long nextAttemptAt;
+  private long retryAfterUntil;
   private long lastOutageReport = Long.MIN_VALUE / 2;
   private long journaledPoints;
   private long lostPoints;
@@ -115,13 +118,14 @@ public final class Delivery {
     long delivered = 0;
     try {
       while (System.currentTimeMillis() < deadline) {
-        Op op;
+        Journal.Group group;
         synchronized (lock) {
-          if (journalOnly) {
+          if (journalOnly || closed) {
             return false;
           }
-          op = j.next();
-          if (op == null) {
+          j.mark();
+          group = j.nextGroup();
+          if (group == null) {
             journal = null;
             boundInJournal.clear();
             j.delete();
@@ -129,14 +133,21 @@ public final class Delivery {
             return true;
           }
         }
+        Op op = group.op();
         Outcome outcome = attempt(op, true);
         synchronized (lock) {
           if (outcome == Outcome.LATER) {
-            j.unread();
+            j.reset();
             return false;
           }
-          j.ack();
-          delivered++;
+          // Counted even when the exit closed the journal meanwhile: the count lives in its own file.
+          for (int i = 0; i < group.records(); i++) {
+            j.ack();
+          }
+          delivered += group.records();
+          if (closed) {
+            return false;
+          }
           if (op instanceof Op.CreateRun c && runs.containsKey(c.runKey())) {
             // A later replay of this segment must not create the run again.
             appendRaw(new Op.BindRun(c.runKey(), runs.get(c.runKey())), false);
@@ -162,7 +173,8 @@ public final class Delivery {
         return true;
       }
       long now = System.currentTimeMillis();
-      long wake = Math.max(nextAttemptAt, now + 50);
+      // The exit has little time: retry every second at most, unless the tracker asked for longer.
+      long wake = Math.max(Math.min(nextAttemptAt, now + EXIT_RETRY_MILLIS), Math.max(retryAfterUntil, now + 50));
       if (wake >= deadline || journalOnly) {
         return false;
       }
@@ -193,6 +205,7 @@ public final class Delivery {
   /** Closes the journal, saying what it keeps for the next start or {@code sync}, and what was lost. */
   public void close() {
     synchronized (lock) {
+      closed = true;
       if (journal != null) {
         AgentLog.warn("delivery to " + tracker.describe() + " is not complete: " + describeBacklog()
             + " wait in " + journal.file() + "; the next start of the agent delivers them, or now: java -jar"
@@ -354,9 +367,10 @@ public final class Delivery {
   private void noteOutage(Exception e) {
     consecutiveFailures++;
     long backoff = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(consecutiveFailures - 1, 15));
-    long wait = Math.max(backoff, Math.min(MAX_RETRY_AFTER_MILLIS, Failures.retryAfterMillis(e)));
+    long retryAfter = Math.min(MAX_RETRY_AFTER_MILLIS, Failures.retryAfterMillis(e));
     long now = System.currentTimeMillis();
-    nextAttemptAt = now + wait;
+    retryAfterUntil = now + retryAfter;
+    nextAttemptAt = now + Math.max(backoff, retryAfter);
     if (consecutiveFailures == 1 && now - lastOutageReport >= OUTAGE_REPORT_INTERVAL_MILLIS) {
       lastOutageReport = now;
       AgentLog.warn(tracker.describe() + " cannot take data now (" + AgentLog.describe(e) + "); the job goes on,"

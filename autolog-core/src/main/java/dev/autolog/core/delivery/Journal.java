@@ -49,6 +49,7 @@ public final class Journal implements AutoCloseable {
   private final FileLock lock;
   private long readOffset;
   private long lastRecordOffset;
+  private long markOffset;
   private long records;
   private long acked;
   private long size;
@@ -183,6 +184,46 @@ public final class Journal implements AutoCloseable {
       AgentLog.warn("skipped a torn or corrupt record in journal " + file + " (" + line.length + " bytes)");
     }
   }
+
+  /** Remembers the reading position, for {@link #reset}. */
+  void mark() {
+    markOffset = readOffset;
+  }
+
+  /** Goes back to the position {@link #mark} remembered: the records read since are read again. */
+  void reset() {
+    readOffset = markOffset;
+  }
+
+  /**
+   * Reads the next record; when it is a batch, also the batches of the same run right behind it,
+   * merged into one within MLflow's per-request limits. A job that logs a point at a time journals
+   * a record per point; delivering them one request each would take minutes.
+   *
+   * @return the op and how many records it stands for, or null at the end
+   */
+  Group nextGroup() throws IOException {
+    Op first = next();
+    if (!(first instanceof Op.LogBatch batch)) {
+      return first == null ? null : new Group(first, 1);
+    }
+    BatchMerger merged = new BatchMerger(batch);
+    int records = 1;
+    while (true) {
+      Op following = next();
+      if (following instanceof Op.LogBatch more && merged.add(more)) {
+        records++;
+      } else {
+        if (following != null) {
+          unread();
+        }
+        return new Group(merged.toOp(), records);
+      }
+    }
+  }
+
+  /** An op read from the journal and the number of records it stands for. */
+  record Group(Op op, int records) {}
 
   /** Makes the record {@link #next} returned last the next one again (it could not be delivered yet). */
   void unread() {

@@ -116,12 +116,15 @@ public final class JournalReplayer {
         }
       }
       long acked = journal.acked();
-      for (Op op; (op = journal.next()) != null; ) {
+      for (Journal.Group group; (group = journal.nextGroup()) != null; ) {
+        Op op = group.op();
         if (!delivery.replayRecord(op)) {
           return false;
         }
-        journal.ack();
-        delivered[0]++;
+        for (int i = 0; i < group.records(); i++) {
+          journal.ack();
+        }
+        delivered[0] += group.records();
         if (op instanceof Op.CreateRun c && delivery.runInfo(c.runKey()) != null) {
           journal.append(new Op.BindRun(c.runKey(), delivery.runInfo(c.runKey())), false);
         }

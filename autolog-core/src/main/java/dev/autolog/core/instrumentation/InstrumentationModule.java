@@ -1,12 +1,24 @@
 package dev.autolog.core.instrumentation;
 
 import dev.autolog.core.config.AutologConfig;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
  * One instrumented library (DL4J, Tribuo). Found with {@link java.util.ServiceLoader}; the agent
  * installs every module whose {@link #enabled} says so. A module adds its type transformations and
  * nothing else: advice classes are referred to by name so the agent never loads them itself.
+ *
+ * <p>The agent instantiates modules before {@code main} and only asks them for {@link #name},
+ * {@link #enabled} and {@link #instrumentedPackages} then: those must stay cheap and must not touch
+ * Byte Buddy or the bridge classes. The rest is called when the first class of an instrumented
+ * package loads, in this order: {@link #bridgeClasses} (defined in the bootstrap class loader),
+ * {@link #connectHooks}, {@link #extend}.
+ *
+ * <p>Advice inlined into a library's classes calls the module's <em>bridge</em>: a small class
+ * in package {@code dev.autolog.bootstrap} with static methods that take and return JDK types only
+ * and forward to the module's hooks. The agent defines the bridge classes in the bootstrap class
+ * loader, so library classes see them whichever class loader loaded the library.
  */
 public interface InstrumentationModule {
   /** Short name used in settings ({@code <name>.enabled}) and messages, e.g. {@code dl4j}. */
@@ -15,8 +27,22 @@ public interface InstrumentationModule {
   /** Whether the configuration turns this module on. */
   boolean enabled(AutologConfig config);
 
-  /** Package-name prefixes of the classes this module instruments; everything else is ignored cheaply. */
-  java.util.List<String> instrumentedPackages();
+  /**
+   * Package-name prefixes of the classes this module instruments, e.g. {@code org.tribuo.};
+   * everything else is ignored cheaply, and the first class loaded from one of them makes the
+   * agent install its instrumentation.
+   */
+  List<String> instrumentedPackages();
+
+  /**
+   * Binary names of the module's bridge classes, nested ones included. They are named rather than
+   * referenced: a class the agent loaded from its own jar before defining it in the bootstrap class
+   * loader would exist twice.
+   */
+  List<String> bridgeClasses();
+
+  /** Connects the module's bridge to its hooks; called after the bridge classes are in place. */
+  void connectHooks();
 
   /** Adds this module's transformations; {@code agentLoader} is where its advice classes live. */
   AgentBuilder extend(AgentBuilder builder, ClassLoader agentLoader);

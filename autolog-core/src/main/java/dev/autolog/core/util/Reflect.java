@@ -13,10 +13,16 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Methods are looked up by name and argument count, searching public methods first (through
  * public interfaces and superclasses, since implementation classes may be package-private), then
- * declared ones. Lookups are cached per class.
+ * declared ones. Lookups are cached per class, in the class itself ({@link ClassValue}): two copies of
+ * a library in two class loaders never share an entry, and the cache keeps no class loader alive.
  */
 public final class Reflect {
-  private static final Map<String, Method> METHODS = new ConcurrentHashMap<>();
+  private static final ClassValue<Map<String, Method>> METHODS = new ClassValue<>() {
+    @Override
+    protected Map<String, Method> computeValue(Class<?> type) {
+      return new ConcurrentHashMap<>();
+    }
+  };
   private static final Method MISSING;
 
   static {
@@ -119,11 +125,12 @@ public final class Reflect {
   }
 
   private static Method find(Class<?> type, String name, int arity) {
-    String key = type.getName() + '#' + System.identityHashCode(type.getClassLoader()) + '#' + name + '/' + arity;
-    Method m = METHODS.get(key);
+    Map<String, Method> methods = METHODS.get(type);
+    String key = name + '/' + arity;
+    Method m = methods.get(key);
     if (m == null) {
       m = lookup(type, name, arity);
-      METHODS.put(key, m == null ? MISSING : m);
+      methods.put(key, m == null ? MISSING : m);
     }
     return m == MISSING ? null : m;
   }
