@@ -71,7 +71,7 @@ public class DrainBench {
     if (nullServer != null) {
       nullBefore = nullServer.lossPoints.get();
     }
-    logger = new AsyncLogger(t, POINTS);
+    logger = new AsyncLogger(t, POINTS + 16); // room for the run's creation next to the points
     handle = Fixtures.createRun(logger, "drain-" + invocation);
     long ts = System.currentTimeMillis();
     for (int i = 0; i < POINTS; i++) {

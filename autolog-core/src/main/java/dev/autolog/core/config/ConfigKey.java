@@ -61,7 +61,7 @@ public enum ConfigKey {
       "how long, in milliseconds, a model's run stays RUNNING after a training call returns"
           + " before it is marked FINISHED", 0),
   QUEUE_CAPACITY("queue_capacity", Kind.INT, "100000", false,
-      "maximum metric points buffered in memory (at least 1000)", 1000),
+      "maximum events (mostly metric points) waiting in memory for the worker (at least 1000)", 1000),
   JOURNAL_DIR("journal_dir", Kind.PATH, "~/.autolog/journal", false,
       "directory where data waits (owner-only) while the tracker cannot take it; the next start of"
           + " the agent and 'java -jar autolog-agent.jar sync' deliver it"),

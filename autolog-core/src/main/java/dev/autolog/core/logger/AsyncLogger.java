@@ -16,19 +16,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The batched asynchronous logger: training threads enqueue {@link TrackingEvent}s and return at
- * once; one daemon worker thread drains the queue, merges consecutive data of a run into batches
- * that respect MLflow's limits, and calls the {@link Tracker}.
+ * The batched asynchronous logger: training threads put events into an {@link EventRing} and return
+ * at once; one daemon worker thread takes them in order, merges consecutive data of a run into
+ * batches that respect MLflow's limits, and hands them to a {@link Delivery}, which calls the
+ * {@link Tracker} or, while it cannot take data, keeps them in a journal on disk.
  *
- * <p>Training threads never do I/O here and never hold a lock while the worker does. Metric points
- * are bounded by {@code metricCapacity}; past it new points are dropped and counted (never in
- * silence). Run lifecycle events are never dropped.
+ * <p>Training threads never do I/O here, never wait for the worker, and allocate nothing to record
+ * a metric point. Metric points are bounded by {@code metricCapacity}; past it new points are
+ * dropped and counted (never in silence). Run lifecycle events are never dropped.
  */
 public final class AsyncLogger {
   private static final int MAX_DRAIN = 10_000;
@@ -40,8 +40,7 @@ public final class AsyncLogger {
 
   private final Tracker tracker;
   private final int metricCapacity;
-  private final LinkedBlockingQueue<TrackingEvent> queue = new LinkedBlockingQueue<>();
-  private final AtomicInteger queuedMetrics = new AtomicInteger();
+  private final EventRing ring;
   private final AtomicLong droppedMetrics = new AtomicLong();
   private final Delivery delivery;
   private final Map<String, RunHandle> handles = new ConcurrentHashMap<>();
@@ -66,6 +65,7 @@ public final class AsyncLogger {
     this.tracker = tracker;
     this.metricCapacity = metricCapacity;
     this.delivery = new Delivery(tracker, journalDir, maxJournalBytes, this::runCreated);
+    this.ring = new EventRing(metricCapacity);
     this.worker = new Thread(this::runWorker, "autolog-logger");
     worker.setDaemon(true);
     // The worker must not pin the job's class loaders, nor pick up the job's context loader.
@@ -96,12 +96,12 @@ public final class AsyncLogger {
 
   /** Queues one metric point; drops it (and counts the drop) when the buffer is full. */
   public void logMetric(RunHandle run, String key, double value, long timestamp, long step) {
-    if (queuedMetrics.incrementAndGet() > metricCapacity) {
-      queuedMetrics.decrementAndGet();
+    if (Thread.currentThread() == worker) {
+      handle(List.of(new TrackingEvent.MetricPoint(run, key, value, timestamp, step)));
+    } else if (!ring.offerMetric(run, key, value, timestamp, step)) {
       droppedMetrics.incrementAndGet();
-      return;
     }
-    submit(new TrackingEvent.MetricPoint(run, key, value, timestamp, step));
+    // No wake-up: the worker looks at the ring within a few milliseconds, and a point needs no hurry.
   }
 
   /** Queues params and tags. */
@@ -137,16 +137,22 @@ public final class AsyncLogger {
    * {@link #runOnWorker} would run it at once, ahead of queued events).
    */
   public void runAfterQueued(Runnable work) {
-    queue.add(new TrackingEvent.Task(work));
+    enqueue(new TrackingEvent.Task(work));
   }
 
   private void submit(TrackingEvent event) {
     if (Thread.currentThread() == worker) {
       // Everything queued before the running task is already handled, so handling inline keeps order.
-      handle(new ArrayList<>(List.of(event)));
+      handle(List.of(event));
     } else {
-      queue.add(event);
+      enqueue(event);
     }
+  }
+
+  /** Adds an event to the ring and wakes the worker: events other than points are worth handling at once. */
+  private void enqueue(TrackingEvent event) {
+    ring.add(event);
+    LockSupport.unpark(worker);
   }
 
   /**
@@ -156,10 +162,10 @@ public final class AsyncLogger {
    */
   public boolean flush(long timeoutMillis) {
     if (stopped || Thread.currentThread() == worker) {
-      return queue.isEmpty();
+      return ring.isEmpty();
     }
     CountDownLatch done = new CountDownLatch(1);
-    queue.add(new TrackingEvent.Flush(done));
+    enqueue(new TrackingEvent.Flush(done));
     try {
       return done.await(timeoutMillis, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -173,7 +179,7 @@ public final class AsyncLogger {
    * wait on a tracker that is down (the data stays queued).
    */
   public boolean flushIfHealthy(long timeoutMillis) {
-    return healthy() ? flush(timeoutMillis) : queue.isEmpty();
+    return healthy() ? flush(timeoutMillis) : ring.isEmpty();
   }
 
   /** Whether data reaches the tracker as it comes (no data waits in the journal). */
@@ -208,7 +214,7 @@ public final class AsyncLogger {
   /** Runs {@code work} on the worker and waits for it until {@code deadline}. */
   private void awaitOnWorker(Runnable work, long deadline) {
     CountDownLatch done = new CountDownLatch(1);
-    queue.add(new TrackingEvent.Task(() -> {
+    enqueue(new TrackingEvent.Task(() -> {
       try {
         work.run();
       } finally {
@@ -237,7 +243,7 @@ public final class AsyncLogger {
       Thread.currentThread().interrupt();
     }
     List<TrackingEvent> rest = new ArrayList<>();
-    queue.drainTo(rest);
+    ring.drainTo(rest);
     long skipped = rest.stream().filter(e -> e instanceof TrackingEvent.Task).count();
     rest.removeIf(e -> e instanceof TrackingEvent.Task || e instanceof TrackingEvent.Flush);
     handle(rest);
@@ -266,48 +272,77 @@ public final class AsyncLogger {
   }
 
   private void runWorker() {
-    List<TrackingEvent> drained = new ArrayList<>();
+    BatchingReader reader = new BatchingReader();
+    long nextTick = 0;
+    int idleRounds = 0;
     while (!stopped) {
       try {
-        TrackingEvent first = queue.poll(TICK_MILLIS, TimeUnit.MILLISECONDS);
-        if (first != null) {
-          drained.add(first);
-          queue.drainTo(drained, MAX_DRAIN);
-          handle(drained);
-          drained.clear();
+        int taken = ring.drain(reader, MAX_DRAIN);
+        reader.writePending();
+        if (taken == 0) {
+          // Idle: look again soon after recent work, rarely after a long pause (points wake no one).
+          LockSupport.parkNanos(idleRounds++ < 50 ? 1_000_000L : 20_000_000L);
+        } else {
+          idleRounds = 0;
         }
-        delivery.retryDue(RETRY_BUDGET_MILLIS);
-        ticker.run();
-      } catch (InterruptedException e) {
-        if (stopped) {
-          return;
+        long now = System.currentTimeMillis();
+        if (now >= nextTick) {
+          nextTick = now + TICK_MILLIS;
+          delivery.retryDue(RETRY_BUDGET_MILLIS);
+          ticker.run();
         }
       } catch (Throwable t) {
         // The worker must survive anything, including an OutOfMemoryError in one batch.
-        drained.clear();
+        reader.discardPending();
         AgentLog.warnOnce("worker-" + t.getClass().getName(), "logger worker error: " + AgentLog.describe(t));
       }
     }
   }
 
+  /** Handles events taken off the ring elsewhere (inline on the worker, or at exit), in order. */
   private void handle(List<TrackingEvent> events) {
-    Map<RunHandle, Batch> pending = new LinkedHashMap<>();
+    BatchingReader reader = new BatchingReader();
     for (TrackingEvent event : events) {
       if (event instanceof TrackingEvent.MetricPoint m) {
-        queuedMetrics.decrementAndGet();
-        pending.computeIfAbsent(m.run(), r -> new Batch()).metrics.add(
-            new Metric(m.key(), m.value(), m.timestamp(), m.step()));
-      } else if (event instanceof TrackingEvent.Data d) {
+        reader.metric(m.run(), m.key(), m.value(), m.timestamp(), m.step());
+      } else {
+        reader.event(event);
+      }
+    }
+    reader.writePending();
+  }
+
+  /**
+   * Merges consecutive metric points, params and tags of each run into batches; any other event
+   * first writes the batches gathered so far, so it sees all earlier data written.
+   */
+  private final class BatchingReader implements EventRing.Reader {
+    private final Map<RunHandle, Batch> pending = new LinkedHashMap<>();
+
+    @Override
+    public void metric(RunHandle run, String key, double value, long timestamp, long step) {
+      pending.computeIfAbsent(run, r -> new Batch()).metrics.add(new Metric(key, value, timestamp, step));
+    }
+
+    @Override
+    public void event(TrackingEvent event) {
+      if (event instanceof TrackingEvent.Data d) {
         Batch b = pending.computeIfAbsent(d.run(), r -> new Batch());
         b.params.putAll(d.params());
         b.tags.putAll(d.tags());
       } else {
-        // Anything else must see all earlier data written first.
-        writeBatches(pending);
+        writePending();
         handleControl(event);
       }
     }
-    writeBatches(pending);
+
+    void writePending() {
+      writeBatches(pending);
+    }
+
+    void discardPending() {
+      pending.clear();
+    }
   }
 
   private void handleControl(TrackingEvent event) {
