@@ -14,6 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 /**
@@ -33,6 +38,8 @@ public final class Delivery {
   private static final long MAX_RETRY_AFTER_MILLIS = 120_000;
   private static final long OUTAGE_REPORT_INTERVAL_MILLIS = 60_000;
   private static final long EXIT_RETRY_MILLIS = 1000;
+  /** Log-batch requests in flight at once; MLflow's server handles requests in parallel workers. */
+  private static final int CONCURRENT_REQUESTS = 4;
 
   private final Tracker tracker;
   private final Path journalDir;
@@ -45,6 +52,7 @@ public final class Delivery {
   private Journal journal;
   private volatile boolean journalOnly;
   private volatile boolean closed;
+  private ExecutorService senders;
   private Op inFlight;
   private int consecutiveFailures;
   private long failedAttempts;
@@ -87,6 +95,56 @@ public final class Delivery {
       }
       // With journalOnly set meanwhile, the exiting thread has already journaled this op.
     }
+  }
+
+  /**
+   * Delivers batches that do not depend on each other's order (one write of the logger: chunks of
+   * runs' metrics, params and tags), several requests at a time when the tracker allows it. MLflow
+   * orders a metric's history by step and time, not by arrival, and each chunk's keys are its own.
+   * A batch that fails goes to the journal, and everything after it follows it there.
+   */
+  public void submitBatches(List<Op.LogBatch> batches) {
+    boolean concurrent = batches.size() > 1 && tracker.concurrentBatches();
+    synchronized (lock) {
+      concurrent &= !journalOnly && journal == null;
+    }
+    if (!concurrent) {
+      batches.forEach(b -> submit(b, false));
+      return;
+    }
+    List<Future<Outcome>> outcomes = new ArrayList<>();
+    for (Op.LogBatch batch : batches) {
+      outcomes.add(senders().submit(() -> attempt(batch, false)));
+    }
+    for (int i = 0; i < batches.size(); i++) {
+      Outcome outcome;
+      try {
+        outcome = outcomes.get(i).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        outcome = Outcome.LATER;
+      } catch (ExecutionException e) {
+        outcome = Outcome.LATER; // attempt() catches everything; kept for the compiler
+      }
+      if (outcome == Outcome.LATER) {
+        synchronized (lock) {
+          append(batches.get(i), false); // also at exit: the exiting thread did not spill these
+        }
+      }
+    }
+  }
+
+  private synchronized ExecutorService senders() {
+    if (senders == null) {
+      AtomicInteger n = new AtomicInteger();
+      senders = Executors.newFixedThreadPool(CONCURRENT_REQUESTS, r -> {
+        Thread t = new Thread(r, "autolog-sender-" + n.incrementAndGet());
+        t.setDaemon(true);
+        t.setContextClassLoader(null);
+        return t;
+      });
+    }
+    return senders;
   }
 
   /** Whether ops wait in the journal. */
@@ -255,15 +313,19 @@ public final class Delivery {
   private Outcome attempt(Op op, boolean replayed) {
     try {
       perform(op, replayed);
-      consecutiveFailures = 0;
+      synchronized (lock) {
+        consecutiveFailures = 0;
+      }
       return Outcome.DONE;
     } catch (RunNotCreatedException e) {
       return Outcome.REFUSED; // reported once when the creation failed
     } catch (Exception e) {
-      failedAttempts++;
-      if (Failures.isTransient(e)) {
-        noteOutage(e);
-        return Outcome.LATER;
+      synchronized (lock) {
+        failedAttempts++;
+        if (Failures.isTransient(e)) {
+          noteOutage(e);
+          return Outcome.LATER;
+        }
       }
       if (op instanceof Op.CreateRun c) {
         failedRuns.add(c.runKey());
@@ -278,7 +340,9 @@ public final class Delivery {
       return Outcome.REFUSED;
     } catch (Error e) {
       // An OutOfMemoryError must not kill delivery; the op is dropped and counted.
-      countLost(op);
+      synchronized (lock) {
+        countLost(op);
+      }
       AgentLog.warnOnce("delivery-error-" + e.getClass().getName(), describe(op) + " was dropped: "
           + AgentLog.describe(e));
       return Outcome.REFUSED;
@@ -381,6 +445,9 @@ public final class Delivery {
 
   /** Appends under the lock, opening the journal first; counts what cannot be kept as lost. */
   private void append(Op op, boolean ownsFiles) {
+    if (closed) {
+      return; // past the exit deadline: the exit already said what the journal keeps
+    }
     if (journal == null) {
       if (journalDir == null || journalBroken) {
         countLost(op);

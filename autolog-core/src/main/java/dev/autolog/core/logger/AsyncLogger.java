@@ -395,14 +395,19 @@ public final class AsyncLogger {
   }
 
   private void writeBatches(Map<RunHandle, Batch> pending) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    List<Op.LogBatch> chunks = new ArrayList<>();
     for (Map.Entry<RunHandle, Batch> e : pending.entrySet()) {
-      writeChunked(e.getKey().key(), e.getValue());
+      chunk(e.getKey().key(), e.getValue(), chunks);
     }
     pending.clear();
+    delivery.submitBatches(chunks);
   }
 
   /** Splits a batch to MLflow's per-request limits. */
-  private void writeChunked(String runKey, Batch b) {
+  private static void chunk(String runKey, Batch b, List<Op.LogBatch> chunks) {
     List<Map.Entry<String, String>> params = new ArrayList<>(b.params.entrySet());
     List<Map.Entry<String, String>> tags = new ArrayList<>(b.tags.entrySet());
     int mi = 0;
@@ -417,7 +422,7 @@ public final class AsyncLogger {
       List<Metric> metrics = b.metrics.subList(mi, mi + mn);
       Map<String, String> p = toMap(params.subList(pi, pi + pn));
       Map<String, String> t = toMap(tags.subList(ti, ti + tn));
-      delivery.submit(new Op.LogBatch(runKey, List.copyOf(metrics), p, t), false);
+      chunks.add(new Op.LogBatch(runKey, List.copyOf(metrics), p, t));
       mi += mn;
       pi += pn;
       ti += tn;

@@ -77,6 +77,11 @@ public final class LazyTracker implements Tracker {
   }
 
   @Override
+  public boolean concurrentBatches() {
+    return tracker().concurrentBatches();
+  }
+
+  @Override
   public void abort() {
     Tracker t = tracker;
     if (t != null) {

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * A place runs are recorded: the local MLflow file store, or (later) an MLflow REST server.
  *
- * <p>Only the logger's worker thread calls a tracker, so implementations need not be thread-safe.
+ * <p>Only the logger's worker thread calls a tracker, so implementations need not be thread-safe,
+ * except {@link #logBatch} where {@link #concurrentBatches} says so.
  * Every method may block on I/O; none is ever called on a training thread. Inputs are already
  * valid for MLflow (see {@link MlflowLimits}).
  */
@@ -51,6 +52,11 @@ public interface Tracker {
 
   /** A one-line description of this tracker for messages; never contains a secret. */
   String describe();
+
+  /** Whether {@link #logBatch} may be called from several threads at once (a REST tracker's may). */
+  default boolean concurrentBatches() {
+    return false;
+  }
 
   /**
    * Makes requests in progress fail at once. Called from another thread at exit, when the worker

@@ -339,6 +339,12 @@ public final class RestTracker implements Tracker {
     return (databricks ? "Databricks MLflow " : "MLflow server ") + displayUri;
   }
 
+  /** OkHttp's client is thread-safe, and a batch request touches no other state of this tracker. */
+  @Override
+  public boolean concurrentBatches() {
+    return true;
+  }
+
   @Override
   public void abort() {
     http.abort();
