@@ -57,8 +57,9 @@ final class LeftoverJournals {
       }
       try {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-          JournalReplayer.Report report = new JournalReplayer(tracker).replay(dir);
-          if (report.segmentsLeft() == 0 || !JournalReplayer.hasSegments(dir)) {
+          JournalReplayer.Report report = new JournalReplayer(tracker, false).replay(dir);
+          // Journals of other trackers are not this job's to deliver; only retry for this one's.
+          if (report.segmentsLeft() == 0 || !JournalReplayer.hasSegmentsFor(dir, tracker.describe())) {
             return;
           }
           Thread.sleep(PAUSE_MILLIS);

@@ -24,10 +24,21 @@ import java.util.stream.Stream;
  */
 public final class JournalReplayer {
   private final Tracker tracker;
+  private final boolean reportSkipped;
 
-  /** A replayer delivering to {@code tracker}; segments written for another tracker are skipped. */
+  /** A replayer delivering to {@code tracker}; segments written for another tracker are skipped, and said so. */
   public JournalReplayer(Tracker tracker) {
+    this(tracker, true);
+  }
+
+  /**
+   * A replayer delivering to {@code tracker}. With {@code reportSkipped} false, segments of other
+   * trackers are skipped without a line (debug only): a job's start should not list, every time,
+   * journals that belong to another tracker.
+   */
+  public JournalReplayer(Tracker tracker, boolean reportSkipped) {
     this.tracker = tracker;
+    this.reportSkipped = reportSkipped;
   }
 
   /** What a replay did. */
@@ -68,8 +79,13 @@ public final class JournalReplayer {
         continue;
       }
       if (!journal.trackerId().equals(tracker.describe())) {
-        AgentLog.info("journal " + file + " holds data for " + journal.trackerId() + ", not " + tracker.describe()
-            + "; left as is (sync it with tracking_uri set to that tracker)");
+        String message = "journal " + file + " holds data for " + journal.trackerId() + ", not "
+            + tracker.describe() + "; left as is (sync it with tracking_uri set to that tracker)";
+        if (reportSkipped) {
+          AgentLog.info(message);
+        } else {
+          AgentLog.debug(message);
+        }
         journal.close();
         left++;
         continue;
