@@ -17,6 +17,7 @@ final class LeftoverJournals {
   private static final long PAUSE_MILLIS = 30_000;
 
   private static volatile Thread replay;
+  private static volatile boolean replaying;
 
   private LeftoverJournals() {}
 
@@ -38,6 +39,10 @@ final class LeftoverJournals {
     if (thread == null) {
       return;
     }
+    if (!replaying) {
+      thread.interrupt(); // only pausing between attempts: nothing to wait for
+      return;
+    }
     try {
       thread.join(Math.max(1, deadline - System.currentTimeMillis()));
     } catch (InterruptedException e) {
@@ -57,7 +62,13 @@ final class LeftoverJournals {
       }
       try {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-          JournalReplayer.Report report = new JournalReplayer(tracker, false).replay(dir);
+          JournalReplayer.Report report;
+          replaying = true;
+          try {
+            report = new JournalReplayer(tracker, false).replay(dir);
+          } finally {
+            replaying = false;
+          }
           // Journals of other trackers are not this job's to deliver; only retry for this one's.
           if (report.segmentsLeft() == 0 || !JournalReplayer.hasSegmentsFor(dir, tracker.describe())) {
             return;
