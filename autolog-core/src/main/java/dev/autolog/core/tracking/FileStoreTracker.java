@@ -138,7 +138,7 @@ public final class FileStoreTracker implements Tracker {
     }
     appendMetrics(dir.resolve("metrics"), metrics);
     if (!conflicts.isEmpty()) {
-      throw new IOException("Changing param values is not allowed. " + String.join("; ", conflicts));
+      throw new DataRefusedException("Changing param values is not allowed. " + String.join("; ", conflicts));
     }
   }
 
@@ -273,6 +273,9 @@ public final class FileStoreTracker implements Tracker {
       return dir;
     }
     // A run created by an earlier process (journal replay): find it by id.
+    if (!Files.isDirectory(root)) {
+      throw new DataRefusedException("Run '" + runId + "' not found: " + root + " does not exist (any more)");
+    }
     try (DirectoryStream<Path> experiments = Files.newDirectoryStream(root)) {
       for (Path exp : experiments) {
         Path candidate = exp.resolve(runId);
@@ -282,7 +285,7 @@ public final class FileStoreTracker implements Tracker {
         }
       }
     }
-    throw new IOException("Run '" + runId + "' not found in " + root);
+    throw new DataRefusedException("Run '" + runId + "' not found in " + root);
   }
 
   private void updateMeta(Path runDir, java.util.function.Consumer<Map<String, Object>> change)

@@ -12,7 +12,9 @@ import dev.autolog.core.logger.RecordingTracker.Batch;
 import dev.autolog.core.logger.RecordingTracker.Created;
 import dev.autolog.core.logger.RecordingTracker.Status;
 import dev.autolog.core.logger.RunHandle;
+import dev.autolog.core.tracking.FileStoreTracker;
 import dev.autolog.core.tracking.Metric;
+import dev.autolog.core.tracking.RunInfo;
 import dev.autolog.core.tracking.RunStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -202,6 +204,27 @@ class JournalDeliveryTest {
     new JournalReplayer(tracker).replay(dir);
     assertEquals(1, tracker.calls(Created.class).size());
     assertEquals(RunStatus.FINISHED, tracker.calls(Status.class).get(0).status());
+  }
+
+  @Test
+  void dataTheStoreRefusesForGoodDoesNotHoldUpTheRestOfTheJournal() throws Exception {
+    Path store = temp.resolve("mlruns");
+    FileStoreTracker tracker = new FileStoreTracker(store);
+    String experiment = tracker.getOrCreateExperiment(null);
+    RunInfo kept = tracker.createRun(experiment, "kept", 1L, Map.of());
+    tracker.logBatch(kept.runId(), List.of(), Map.of("lr", "0.1"), Map.of());
+    try (Journal journal = Journal.create(journalDir(), tracker.describe())) {
+      journal.append(new Op.BindRun("gone", new RunInfo("0123456789abcdef0123456789abcdef", experiment, "x")), false);
+      journal.append(new Op.LogBatch("gone", List.of(new Metric("loss", 1, 2L, 0)), Map.of(), Map.of()), false);
+      journal.append(new Op.BindRun("kept", kept), false);
+      journal.append(new Op.LogBatch("kept", List.of(new Metric("loss", 0.5, 3L, 0)), Map.of("lr", "0.2"), Map.of()), false);
+      journal.append(new Op.LogBatch("kept", List.of(new Metric("loss", 0.25, 4L, 1)), Map.of(), Map.of()), false);
+    }
+    String stderr = captureStderr(() -> new JournalReplayer(tracker).replay(journalDir()));
+    assertTrue(stderr.contains("not found") && stderr.contains("Changing param values"), stderr);
+    assertTrue(journalFiles().isEmpty(), "refused records are reported and passed, not retried forever");
+    Path metrics = store.resolve(experiment).resolve(kept.runId()).resolve("metrics").resolve("loss");
+    assertEquals(2, Files.readAllLines(metrics).size(), "the points next to the changed param, and after it, arrived");
   }
 
   @Test
