@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The batched asynchronous logger: training threads put events into an {@link EventRing} and return
@@ -384,7 +384,8 @@ public final class AsyncLogger {
   }
 
   private void runCreated(String runKey, RunInfo info) {
-    RunHandle handle = handles.get(runKey);
+    // Needed only until the tracker answers: a job opening thousands of runs keeps none of them here.
+    RunHandle handle = handles.remove(runKey);
     if (handle != null) {
       if (info == null) {
         handle.markCreationFailed();
