@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autolog.core.logger.AsyncLogger;
+import dev.autolog.core.logger.ForwardingTracker;
 import dev.autolog.core.logger.RecordingTracker;
 import dev.autolog.core.logger.RecordingTracker.Batch;
 import dev.autolog.core.logger.RunHandle;
 import dev.autolog.core.tracking.Metric;
-import dev.autolog.core.tracking.ModelArtifact;
-import dev.autolog.core.tracking.RunInfo;
-import dev.autolog.core.tracking.RunStatus;
-import dev.autolog.core.tracking.Tracker;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,11 +26,20 @@ class ConcurrentBatchesTest {
   @TempDir Path temp;
 
   /** A tracker whose batches must meet in pairs: sent one at a time, the first would wait in vain. */
-  private static final class PairedTracker implements Tracker {
-    final RecordingTracker recorded = new RecordingTracker();
+  private static final class PairedTracker extends ForwardingTracker {
+    final RecordingTracker recorded;
     final CyclicBarrier pairs = new CyclicBarrier(2);
     final Set<String> threads = ConcurrentHashMap.newKeySet();
     final AtomicInteger failuresLeft = new AtomicInteger();
+
+    PairedTracker() {
+      this(new RecordingTracker());
+    }
+
+    private PairedTracker(RecordingTracker recorded) {
+      super(recorded);
+      this.recorded = recorded;
+    }
 
     @Override
     public boolean concurrentBatches() {
@@ -52,48 +58,7 @@ class ConcurrentBatchesTest {
       if (failuresLeft.getAndDecrement() > 0) {
         throw new java.net.SocketTimeoutException("timeout");
       }
-      recorded.logBatch(runId, metrics, params, tags);
-    }
-
-    @Override
-    public String getOrCreateExperiment(String name) throws IOException {
-      return recorded.getOrCreateExperiment(name);
-    }
-
-    @Override
-    public RunInfo createRun(String experimentId, String runName, long startTime, Map<String, String> tags)
-        throws IOException {
-      return recorded.createRun(experimentId, runName, startTime, tags);
-    }
-
-    @Override
-    public RunInfo findRun(String experimentId, String runName, long startTime) throws IOException {
-      return recorded.findRun(experimentId, runName, startTime);
-    }
-
-    @Override
-    public void updateRun(String runId, RunStatus status, Long endTime) throws IOException {
-      recorded.updateRun(runId, status, endTime);
-    }
-
-    @Override
-    public void logArtifact(RunInfo run, String artifactPath, Path file) throws IOException {
-      recorded.logArtifact(run, artifactPath, file);
-    }
-
-    @Override
-    public void logModel(RunInfo run, ModelArtifact model) throws IOException {
-      recorded.logModel(run, model);
-    }
-
-    @Override
-    public String runLocation(RunInfo run) {
-      return recorded.runLocation(run);
-    }
-
-    @Override
-    public String describe() {
-      return "paired tracker";
+      super.logBatch(runId, metrics, params, tags);
     }
   }
 

@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.autolog.core.config.ConfigLoader;
 import dev.autolog.core.logger.AsyncLogger;
+import dev.autolog.core.logger.ForwardingTracker;
 import dev.autolog.core.logger.RecordingTracker;
 import dev.autolog.core.logger.RecordingTracker.Status;
-import dev.autolog.core.tracking.Metric;
-import dev.autolog.core.tracking.ModelArtifact;
 import dev.autolog.core.tracking.RunInfo;
 import dev.autolog.core.tracking.RunStatus;
 import dev.autolog.core.tracking.Tracker;
@@ -52,10 +51,12 @@ class SlowTrackerTest {
   }
 
   /** Delegates to another tracker, taking {@code delayMillis} to create each run. */
-  private record SlowCreation(Tracker delegate, long delayMillis) implements Tracker {
-    @Override
-    public String getOrCreateExperiment(String name) throws IOException {
-      return delegate.getOrCreateExperiment(name);
+  private static final class SlowCreation extends ForwardingTracker {
+    private final long delayMillis;
+
+    SlowCreation(Tracker delegate, long delayMillis) {
+      super(delegate);
+      this.delayMillis = delayMillis;
     }
 
     @Override
@@ -67,32 +68,6 @@ class SlowTrackerTest {
         Thread.currentThread().interrupt();
       }
       return delegate.createRun(experimentId, runName, startTime, tags);
-    }
-
-    @Override
-    public void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags)
-        throws IOException {
-      delegate.logBatch(runId, metrics, params, tags);
-    }
-
-    @Override
-    public void updateRun(String runId, RunStatus status, Long endTime) throws IOException {
-      delegate.updateRun(runId, status, endTime);
-    }
-
-    @Override
-    public void logArtifact(RunInfo run, String artifactPath, Path file) throws IOException {
-      delegate.logArtifact(run, artifactPath, file);
-    }
-
-    @Override
-    public void logModel(RunInfo run, ModelArtifact model) throws IOException {
-      delegate.logModel(run, model);
-    }
-
-    @Override
-    public String runLocation(RunInfo run) {
-      return delegate.runLocation(run);
     }
 
     @Override
