@@ -2,9 +2,8 @@ package dev.autolog.dl4j;
 
 import dev.autolog.bootstrap.Dl4jBridge;
 import dev.autolog.core.Autolog;
-import dev.autolog.core.log.AgentLog;
+import dev.autolog.core.instrumentation.HookFailures;
 import dev.autolog.core.run.ModelRun;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the DL4J advice calls, through {@link Dl4jBridge} (the advice is inlined into DL4J's classes,
@@ -22,8 +21,7 @@ public final class Dl4jHooks implements Dl4jBridge.Hooks {
   private static final Object INNER = new Object();
   private static final ThreadLocal<int[]> TRAIN_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
   private static final ThreadLocal<int[]> EVAL_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
-  private static final AtomicInteger failures = new AtomicInteger();
-  private static volatile boolean disabled;
+  private static final HookFailures FAILURES = new HookFailures("DL4J", MAX_FAILURES);
 
   private Dl4jHooks() {}
 
@@ -46,7 +44,7 @@ public final class Dl4jHooks implements Dl4jBridge.Hooks {
     Autolog.Runtime rt;
     try {
       rt = Autolog.runtime();
-      if (rt == null || disabled) {
+      if (rt == null || FAILURES.disabled()) {
         return INNER;
       }
       run = rt.runs().enterTraining(model, FLAVOR, model.getClass().getSimpleName());
@@ -89,7 +87,7 @@ public final class Dl4jHooks implements Dl4jBridge.Hooks {
     try {
       rt = Autolog.runtime();
       model = EarlyStopping.model(trainer);
-      if (rt == null || disabled || model == null) {
+      if (rt == null || FAILURES.disabled() || model == null) {
         return INNER;
       }
       run = rt.runs().enterTraining(model, FLAVOR, model.getClass().getSimpleName());
@@ -136,7 +134,7 @@ public final class Dl4jHooks implements Dl4jBridge.Hooks {
     }
     try {
       Autolog.Runtime rt = Autolog.runtime();
-      if (rt == null || disabled) {
+      if (rt == null || FAILURES.disabled()) {
         return INNER;
       }
       ModelRun run = rt.runs().enterEvaluation(model, FLAVOR, model.getClass().getSimpleName());
@@ -201,12 +199,7 @@ public final class Dl4jHooks implements Dl4jBridge.Hooks {
 
   /** Records a failure of the agent's own code; never rethrows. */
   static void failed(String where, Throwable t) {
-    int n = failures.incrementAndGet();
-    AgentLog.warnOnce("dl4j-" + where + t.getClass().getName(),
-        "DL4J autologging failed in " + where + " (the job is not affected): " + AgentLog.describe(t));
-    if (n >= MAX_FAILURES && !disabled) {
-      disabled = true;
-      AgentLog.warn("DL4J autologging turned itself off after " + n + " internal failures");
-    }
+    FAILURES.failed(where, t);
   }
+
 }

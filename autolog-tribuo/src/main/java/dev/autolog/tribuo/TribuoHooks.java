@@ -2,11 +2,10 @@ package dev.autolog.tribuo;
 
 import dev.autolog.bootstrap.TribuoBridge;
 import dev.autolog.core.Autolog;
-import dev.autolog.core.log.AgentLog;
+import dev.autolog.core.instrumentation.HookFailures;
 import dev.autolog.core.run.ModelRun;
 import dev.autolog.core.run.RunFinisher;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the Tribuo advice calls, through {@link TribuoBridge} (the advice is inlined into Tribuo's
@@ -30,8 +29,7 @@ public final class TribuoHooks implements TribuoBridge.Hooks {
   private static final ThreadLocal<int[]> TRAIN_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
   private static final ThreadLocal<int[]> EVAL_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
   private static final ThreadLocal<CrossValidationScope> CROSS_VALIDATION = new ThreadLocal<>();
-  private static final AtomicInteger failures = new AtomicInteger();
-  private static volatile boolean disabled;
+  private static final HookFailures FAILURES = new HookFailures("Tribuo", MAX_FAILURES);
 
   private TribuoHooks() {}
 
@@ -93,7 +91,7 @@ public final class TribuoHooks implements TribuoBridge.Hooks {
     TrainCall call;
     try {
       Autolog.Runtime rt = Autolog.runtime();
-      if (rt == null || disabled || trainer == null) {
+      if (rt == null || FAILURES.disabled() || trainer == null) {
         return INNER;
       }
       RunKey key = new RunKey(trainer.getClass().getName());
@@ -169,7 +167,7 @@ public final class TribuoHooks implements TribuoBridge.Hooks {
     }
     try {
       Autolog.Runtime rt = Autolog.runtime();
-      if (rt == null || disabled || model == null) {
+      if (rt == null || FAILURES.disabled() || model == null) {
         return INNER;
       }
       boolean trainedHere = rt.runs().runOf(model) != null;
@@ -227,7 +225,7 @@ public final class TribuoHooks implements TribuoBridge.Hooks {
     CrossValidationScope scope;
     try {
       Autolog.Runtime rt = Autolog.runtime();
-      if (rt == null || disabled || crossValidation == null) {
+      if (rt == null || FAILURES.disabled() || crossValidation == null) {
         return INNER;
       }
       scope = new CrossValidationScope();
@@ -271,15 +269,7 @@ public final class TribuoHooks implements TribuoBridge.Hooks {
 
   /** Records a failure of the agent's own code; never rethrows. */
   static void failed(String where, Throwable t) {
-    int n = failures.incrementAndGet();
-    AgentLog.warnOnce("tribuo-" + where + t.getClass().getName(),
-        "Tribuo autologging failed in " + where + " (the job is not affected): " + AgentLog.describe(t));
-    if (AgentLog.isDebug()) {
-      t.printStackTrace(System.err);
-    }
-    if (n >= MAX_FAILURES && !disabled) {
-      disabled = true;
-      AgentLog.warn("Tribuo autologging turned itself off after " + n + " internal failures");
-    }
+    FAILURES.failed(where, t);
   }
+
 }

@@ -241,9 +241,9 @@ public final class Journal implements AutoCloseable {
     return acked;
   }
 
-  /** Records that one more record was delivered. */
-  void ack() throws IOException {
-    acked++;
+  /** Records that the next {@code records} records were delivered: one write, however many. */
+  void ack(int records) throws IOException {
+    acked += records;
     Path tmp = ackFile.resolveSibling(ackFile.getFileName() + ".tmp");
     Files.writeString(tmp, Long.toString(acked) + "\n", StandardCharsets.US_ASCII);
     restrictToOwner(tmp);

@@ -137,9 +137,7 @@ public final class JournalReplayer {
         if (!delivery.replayRecord(op)) {
           return false;
         }
-        for (int i = 0; i < group.records(); i++) {
-          journal.ack();
-        }
+        journal.ack(group.records());
         delivered[0] += group.records();
         if (op instanceof Op.CreateRun c && delivery.runInfo(c.runKey()) != null) {
           journal.append(new Op.BindRun(c.runKey(), delivery.runInfo(c.runKey())), false);
