@@ -108,7 +108,7 @@ class Dl4jRemoteTrackingEndToEndTest {
           .runIn(remoteDir);
       assertEquals(plain.exitCode(), wrong.exitCode());
       assertEquals(plain.stdout(), wrong.stdout());
-      List<String> errors = wrong.agentLines().stream().filter(l -> l.contains("401")).toList();
+      List<String> errors = wrong.agentLines().stream().filter(l -> l.contains("answered 401")).toList();
       assertEquals(1, errors.size(), wrong.agentLines().toString());
       assertTrue(errors.get(0).contains("HTTP Basic credentials") && errors.get(0).contains("trainer"), errors.get(0));
       assertFalse(wrong.stderr().contains("not-it-123"), "the password never appears");
