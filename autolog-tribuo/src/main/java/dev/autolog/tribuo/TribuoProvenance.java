@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 
 /**
@@ -17,7 +18,8 @@ import java.util.TreeMap;
  *
  * <p>{@link #flatten} turns a provenance into dotted keys the way
  * {@code ProvenanceUtil.convertToMap} nests them ({@code trainer.epochs},
- * {@code trainer.optimiser.class-name}, {@code dataset.num-examples}, list elements by index), and
+ * {@code trainer.optimiser.class-name}, {@code dataset.num-examples}, list elements by index, except
+ * that a list of plain values is one value {@code [a, b, c]}), and
  * splits the values: timestamps ({@code DateTimeProvenance}, {@code DateProvenance},
  * {@code TimeProvenance}, e.g. {@code trained-at}, {@code datasource-creation-time},
  * {@code file-modified-time}) differ on every run and become tags; everything else is a param.
@@ -84,11 +86,35 @@ final class TribuoProvenance {
         walk(key.isEmpty() ? name.toString() : key + "." + name, Reflect.tryCall(pair, "getB"), out, depth + 1);
       }
     } else if (Reflect.isA(prov, LIST)) {
+      String values = primitiveValues((Iterable<?>) prov);
+      if (values != null) {
+        out.put(key, values, false);
+        return;
+      }
       int i = 0;
       for (Object element : (Iterable<?>) prov) {
         walk(key + "." + i++, element, out, depth + 1);
       }
     }
+  }
+
+  /**
+   * A non-empty list of plain values (no timestamps) as one value, {@code [a, b, c]}: a dataset
+   * view's row indices or a list of field names is one param, not one param per element.
+   * Null when the list holds anything else (objects, nested lists, timestamps, nulls).
+   */
+  private static String primitiveValues(Iterable<?> list) {
+    StringJoiner values = new StringJoiner(", ", "[", "]");
+    int n = 0;
+    for (Object element : list) {
+      Object value = Reflect.isA(element, PRIMITIVE) && !isTime(element) ? Reflect.tryCall(element, "getValue") : null;
+      if (value == null) {
+        return null;
+      }
+      values.add(String.valueOf(value));
+      n++;
+    }
+    return n == 0 ? null : values.toString();
   }
 
   private static boolean isTime(Object prov) {

@@ -20,12 +20,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.DataSource;
+import org.tribuo.Dataset;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
 import org.tribuo.data.csv.CSVLoader;
+import org.tribuo.dataset.DatasetView;
 import org.tribuo.evaluation.TrainTestSplitter;
 import org.tribuo.transform.Transformation;
 import org.tribuo.transform.TransformTrainer;
@@ -99,5 +101,33 @@ class TribuoProvenanceTest {
     String json = TribuoProvenance.json(trainer.getProvenance());
     assertEquals(new ObjectMapper().valueToTree(ProvenanceUtil.convertToMap(trainer.getProvenance())),
         new ObjectMapper().readTree(json));
+  }
+
+  @Test
+  void aListOfPlainValuesIsOneParamAndAListOfObjectsIsIndexed() throws Exception {
+    Dataset<Label> all = TestData.colours(5L).getA();
+    int[] rows = new int[150];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = 2 * i;
+    }
+    DatasetView<Label> view = new DatasetView<>(all, rows, "even rows");
+    Map<String, Run> runs = InProcessAgent.newRuns(store, () -> new LogisticRegressionTrainer().train(view));
+    Run run = runs.values().iterator().next();
+
+    StringBuilder expected = new StringBuilder("[");
+    for (int i = 0; i < rows.length; i++) {
+      expected.append(i == 0 ? "" : ", ").append(rows[i]);
+    }
+    assertEquals(expected.append(']').toString(), run.param("dataset.indices"));
+    assertTrue(run.params().keySet().stream().noneMatch(k -> k.startsWith("dataset.indices.")), run.params().keySet()::toString);
+    assertTrue(run.params().size() < 100, "one param for the 150 indices: " + run.params().size());
+
+    TransformTrainer<Label> trainer = new TransformTrainer<>(new LogisticRegressionTrainer(),
+        new TransformationMap(List.of(new LinearScalingTransformation(0, 1), BinningTransformation.equalWidth(4))));
+    TribuoProvenance.Flat flat = new TribuoProvenance.Flat();
+    TribuoProvenance.flatten("trainer", trainer.getProvenance(), flat);
+    assertEquals("org.tribuo.transform.transformations.LinearScalingTransformation",
+        flat.params.get("trainer.transformations.globalTransformations.0.class-name"));
+    assertEquals("4", flat.params.get("trainer.transformations.globalTransformations.1.numBins"));
   }
 }

@@ -328,6 +328,8 @@ class TribuoTrainingTest {
   static void flatten(String prefix, Object value, Map<String, String> out) {
     if (value instanceof Map<?, ?> map) {
       map.forEach((k, v) -> flatten(prefix + "." + k, v, out));
+    } else if (value instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(String.class::isInstance)) {
+      out.put(prefix, list.toString()); // a list of plain values is one param
     } else if (value instanceof List<?> list) {
       for (int i = 0; i < list.size(); i++) {
         flatten(prefix + "." + i, list.get(i), out);

@@ -174,14 +174,6 @@ public final class AsyncLogger {
     }
   }
 
-  /**
-   * Like {@link #flush}, but returns at once while the tracker is failing: a training loop must not
-   * wait on a tracker that is down (the data stays queued).
-   */
-  public boolean flushIfHealthy(long timeoutMillis) {
-    return healthy() ? flush(timeoutMillis) : ring.isEmpty();
-  }
-
   /** Whether data reaches the tracker as it comes (no data waits in the journal). */
   public boolean healthy() {
     return !delivery.hasBacklog();

@@ -49,9 +49,7 @@ public final class RunManager {
   private final Map<String, Integer> nameCounters = new HashMap<>();
   private final AtomicBoolean shutDown = new AtomicBoolean();
   private final AtomicBoolean hintPrinted = new AtomicBoolean();
-  private static final long CALL_FLUSH_INTERVAL_MILLIS = 1000;
   private RunHandle processRun;
-  private volatile long lastCallFlush;
 
   /** A manager that records through {@code logger}; call {@link #installTicker()} once. */
   public RunManager(AutologConfig config, AsyncLogger logger, RunContext context) {
@@ -105,7 +103,8 @@ public final class RunManager {
 
   /**
    * Called when the outermost training call that {@link #enterTraining} answered returns or throws.
-   * Waits (at most flush_timeout_ms) until the call's data is written.
+   * Never waits: the call's data and the run's end are queued and written by the logger's thread
+   * while the job goes on (the JVM's exit waits for them, bounded by flush_timeout_ms).
    */
   public void exitTraining(Object model, ModelRun run, Throwable thrown) {
     long now = System.currentTimeMillis();
@@ -139,19 +138,6 @@ public final class RunManager {
     if (finishNow) {
       finish(run, RunStatus.FINISHED);
     }
-    flushAfterCall(now, failed || finishNow);
-  }
-
-  /**
-   * Waits (bounded) until a call's data is written, at most about once a second: a loop calling
-   * fit once per minibatch must not pay a round trip to the tracker on every call. A run's end is
-   * always flushed; a failing tracker is never waited for.
-   */
-  private void flushAfterCall(long now, boolean runEnded) {
-    if (runEnded || now - lastCallFlush >= CALL_FLUSH_INTERVAL_MILLIS) {
-      lastCallFlush = now;
-      logger.flushIfHealthy(config.flushTimeoutMillis());
-    }
   }
 
   /**
@@ -178,8 +164,6 @@ public final class RunManager {
       // An evaluation-only run: its lifecycle is the evaluation call's. A failing evaluation does
       // not fail a model's training run, but it does fail a run that only evaluates.
       exitTraining(model, run, thrown);
-    } else {
-      flushAfterCall(System.currentTimeMillis(), false);
     }
   }
 
