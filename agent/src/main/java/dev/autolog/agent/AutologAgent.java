@@ -5,6 +5,7 @@ import dev.autolog.core.config.AutologConfig;
 import dev.autolog.core.config.ConfigLoader;
 import dev.autolog.core.config.ConfigProblem;
 import dev.autolog.core.config.ConfigResult;
+import dev.autolog.core.instrumentation.ClassFileFilter;
 import dev.autolog.core.instrumentation.InstrumentationModule;
 import dev.autolog.core.log.AgentLog;
 import dev.autolog.core.logger.AsyncLogger;
@@ -125,7 +126,7 @@ public final class AutologAgent {
       // No DL4J or Tribuo class can have loaded yet: instrumentation waits for the first one. Not
       // retransformation-capable: the JVM then keeps no copy of every class's original bytes, and
       // the advice stays in the instrumented classes' bytes should another agent retransform them.
-      inst.addTransformer(new LazyInstaller(LazyInstaller.prefixes(modules),
+      inst.addTransformer(new LazyInstaller(ClassFileFilter.of(modules),
           () -> instrumentation(inst, modules, agentLoader)), false);
     } else {
       // Attached late: the libraries may be in use already; instrument now, retransforming their classes.

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.autolog.core.instrumentation.ClassFileFilter;
 import java.lang.instrument.ClassFileTransformer;
+import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,7 +43,7 @@ class LazyInstallerTest {
 
   @Test
   void otherClassesNeitherBuildNorReachTheRealTransformer() {
-    LazyInstaller lazy = new LazyInstaller(List.of("org/tribuo/", "org/deeplearning4j/"), this::build);
+    LazyInstaller lazy = new LazyInstaller(packages("org/tribuo/", "org/deeplearning4j/"), this::build);
     assertNull(transform(lazy, "java/util/List"));
     assertNull(transform(lazy, "org/tribuonic/Thing"));
     assertNull(transform(lazy, null));
@@ -48,7 +52,7 @@ class LazyInstallerTest {
 
   @Test
   void theFirstInstrumentedClassBuildsTheRealTransformerWhichGetsItAndEveryLaterOne() {
-    LazyInstaller lazy = new LazyInstaller(List.of("org/tribuo/", "org/deeplearning4j/"), this::build);
+    LazyInstaller lazy = new LazyInstaller(packages("org/tribuo/", "org/deeplearning4j/"), this::build);
     assertArrayEquals(MARKED, transform(lazy, "org/deeplearning4j/nn/conf/NeuralNetConfiguration"));
     assertArrayEquals(MARKED, transform(lazy, "org/tribuo/Trainer"));
     assertNull(transform(lazy, "java/util/Map"));
@@ -60,7 +64,7 @@ class LazyInstallerTest {
   void threadsLoadingClassesDuringTheBuildWaitForItAndNoneIsMissed() throws Exception {
     CountDownLatch building = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    LazyInstaller lazy = new LazyInstaller(List.of("org/tribuo/"), () -> {
+    LazyInstaller lazy = new LazyInstaller(packages("org/tribuo/"), () -> {
       building.countDown();
       await(release);
       return build();
@@ -89,7 +93,7 @@ class LazyInstallerTest {
   void aClassTheBuildItselfLoadsIsLeftAloneInsteadOfBuildingAgain() {
     AtomicReference<LazyInstaller> self = new AtomicReference<>();
     AtomicReference<byte[]> nested = new AtomicReference<>(BYTES);
-    LazyInstaller lazy = new LazyInstaller(List.of("org/tribuo/"), () -> {
+    LazyInstaller lazy = new LazyInstaller(packages("org/tribuo/"), () -> {
       nested.set(transform(self.get(), "org/tribuo/LoadedByTheBuild"));
       return build();
     });
@@ -101,7 +105,7 @@ class LazyInstallerTest {
 
   @Test
   void aFailedBuildLeavesEveryClassUnchangedAndIsNotRetried() {
-    LazyInstaller lazy = new LazyInstaller(List.of("org/tribuo/"), () -> {
+    LazyInstaller lazy = new LazyInstaller(packages("org/tribuo/"), () -> {
       builds.incrementAndGet();
       throw new IllegalStateException("no Byte Buddy today");
     });
@@ -111,8 +115,24 @@ class LazyInstallerTest {
   }
 
   @Test
-  void packagePrefixesBecomeInternalNamePrefixes() {
-    assertEquals(List.of("org/tribuo/"), LazyInstaller.prefixes(List.of(new dev.autolog.tribuo.TribuoInstrumentationModule())));
+  void aClassWithoutItsModulesMarkersNeitherBuildsNorReachesTheRealTransformer() {
+    LazyInstaller lazy = new LazyInstaller(
+        new ClassFileFilter(Map.of("org/tribuo/", List.of("(Lorg/tribuo/Dataset;"))), this::build);
+    byte[] plain = "CAFEBABE org/tribuo/Output (Lorg/tribuo/Model;)V".getBytes(StandardCharsets.UTF_8);
+    byte[] trainer = "CAFEBABE train (Lorg/tribuo/Dataset;)Lorg/tribuo/Model;".getBytes(StandardCharsets.UTF_8);
+    assertNull(lazy.transform(null, null, "org/tribuo/Output", null, null, plain));
+    assertEquals(0, builds.get());
+    assertArrayEquals(MARKED, lazy.transform(null, null, "org/tribuo/SomeTrainer", null, null, trainer));
+    assertNull(lazy.transform(null, null, "org/tribuo/Output", null, null, plain));
+    assertEquals(List.of("org/tribuo/SomeTrainer"), transformed);
+  }
+
+  private static ClassFileFilter packages(String... prefixes) {
+    Map<String, List<String>> noMarkers = new LinkedHashMap<>();
+    for (String prefix : prefixes) {
+      noMarkers.put(prefix, List.of());
+    }
+    return new ClassFileFilter(noMarkers);
   }
 
   private ClassFileTransformer build() {

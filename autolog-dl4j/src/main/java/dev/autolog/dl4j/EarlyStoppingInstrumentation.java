@@ -10,6 +10,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.autolog.bootstrap.Dl4jBridge;
+import dev.autolog.core.instrumentation.ResolvedAdvice;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -30,9 +31,7 @@ final class EarlyStoppingInstrumentation {
                 .and(ElementMatchers.failSafe(
                     hasSuperType(named("org.deeplearning4j.earlystopping.trainer.IEarlyStoppingTrainer")))),
             HooksVisibility.INSTANCE)
-        .transform(new AgentBuilder.Transformer.ForAdvice()
-            .include(agentLoader)
-            .advice(namedOneOf("fit", "pretrain").and(takesArguments(0)).and(isPublic()),
+        .transform(new ResolvedAdvice(agentLoader, namedOneOf("fit", "pretrain").and(takesArguments(0)).and(isPublic()),
                 EarlyStoppingInstrumentation.class.getName() + "$FitAdvice"));
   }
 

@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.autolog.bootstrap.Dl4jBridge;
+import dev.autolog.core.instrumentation.ResolvedAdvice;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -19,9 +20,7 @@ final class EvaluationInstrumentation {
   static AgentBuilder apply(AgentBuilder builder, ClassLoader agentLoader) {
     return builder
         .type(FitInstrumentation.networkTypes(), HooksVisibility.INSTANCE)
-        .transform(new AgentBuilder.Transformer.ForAdvice()
-            .include(agentLoader)
-            .advice(named("doEvaluationHelper").and(takesArguments(2)),
+        .transform(new ResolvedAdvice(agentLoader, named("doEvaluationHelper").and(takesArguments(2)),
                 EvaluationInstrumentation.class.getName() + "$EvaluateAdvice"));
   }
 

@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 import dev.autolog.bootstrap.Dl4jBridge;
+import dev.autolog.core.instrumentation.ResolvedAdvice;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -35,9 +36,7 @@ final class FitInstrumentation {
   static AgentBuilder apply(AgentBuilder builder, ClassLoader agentLoader) {
     return builder
         .type(networkTypes(), HooksVisibility.INSTANCE)
-        .transform(new AgentBuilder.Transformer.ForAdvice()
-            .include(agentLoader)
-            .advice(named("fit").and(isPublic())
+        .transform(new ResolvedAdvice(agentLoader, named("fit").and(isPublic())
                     // The Layer API's fit(INDArray, LayerWorkspaceMgr) only throws; frameworks call it.
                     .and(not(takesArgument(1, named("org.deeplearning4j.nn.workspace.LayerWorkspaceMgr")))),
                 FitInstrumentation.class.getName() + "$FitAdvice"));

@@ -8,6 +8,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Collection;
+import java.util.Objects;
 
 /**
  * The agent's DL4J {@code TrainingListener}, as a {@link Proxy} defined in the model's own class
@@ -119,14 +120,11 @@ final class TrainingListenerHandler implements InvocationHandler {
         if (summary != null) {
           run.logText("model_summary.txt", summary.toString());
         }
-        Object conf = Reflect.tryCall(model, "getLayerWiseConfigurations");
-        if (conf == null) {
-          conf = Reflect.tryCall(model, "getConfiguration");
-        }
-        Object json = Reflect.tryCall(conf, "toJson");
-        if (json != null) {
-          run.logText("model_config.json", json.toString());
-        }
+        Object layerWise = Reflect.tryCall(model, "getLayerWiseConfigurations");
+        Object conf = layerWise != null ? layerWise : Reflect.tryCall(model, "getConfiguration");
+        // Rendered on the logger's thread: DL4J's first toJson builds its JSON mappers (a quarter of
+        // a second), and training leaves the configuration alone but for its counters.
+        run.logText("model_config.json", () -> Objects.toString(Reflect.tryCall(conf, "toJson"), null));
       }
     }
   }

@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.autolog.bootstrap.TribuoBridge;
+import dev.autolog.core.instrumentation.ResolvedAdvice;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -21,9 +22,7 @@ final class CrossValidationInstrumentation {
   static AgentBuilder apply(AgentBuilder builder, ClassLoader agentLoader) {
     return builder
         .type(named(CROSS_VALIDATION), HooksVisibility.INSTANCE)
-        .transform(new AgentBuilder.Transformer.ForAdvice()
-            .include(agentLoader)
-            .advice(named("evaluate").and(takesArguments(0)),
+        .transform(new ResolvedAdvice(agentLoader, named("evaluate").and(takesArguments(0)),
                 CrossValidationInstrumentation.class.getName() + "$EvaluateAdvice"));
   }
 

@@ -9,6 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 import dev.autolog.bootstrap.TribuoBridge;
+import dev.autolog.core.instrumentation.ResolvedAdvice;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -29,9 +30,7 @@ final class EvaluationInstrumentation {
         .type(nameStartsWith("org.tribuo.")
                 .and(ElementMatchers.failSafe(hasSuperType(named("org.tribuo.evaluation.Evaluator")))),
             HooksVisibility.INSTANCE)
-        .transform(new AgentBuilder.Transformer.ForAdvice()
-            .include(agentLoader)
-            .advice(named("evaluate")
+        .transform(new ResolvedAdvice(agentLoader, named("evaluate")
                     .and(not(isAbstract()))
                     .and(not(isBridge()))
                     .and(takesArgument(0, named("org.tribuo.Model"))),

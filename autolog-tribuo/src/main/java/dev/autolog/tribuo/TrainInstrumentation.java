@@ -9,6 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 import dev.autolog.bootstrap.TribuoBridge;
+import dev.autolog.core.instrumentation.ResolvedAdvice;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -32,9 +33,7 @@ final class TrainInstrumentation {
     return builder
         .type(nameStartsWith("org.tribuo.").and(ElementMatchers.failSafe(hasSuperType(named(TRAINER)))),
             HooksVisibility.INSTANCE)
-        .transform(new AgentBuilder.Transformer.ForAdvice()
-            .include(agentLoader)
-            .advice(named("train")
+        .transform(new ResolvedAdvice(agentLoader, named("train")
                     .and(not(isAbstract()))
                     .and(not(isBridge()))
                     .and(takesArgument(0, named("org.tribuo.Dataset"))),

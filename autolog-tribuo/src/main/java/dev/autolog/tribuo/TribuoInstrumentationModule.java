@@ -22,6 +22,17 @@ public final class TribuoInstrumentationModule implements InstrumentationModule 
     return List.of("org.tribuo.");
   }
 
+  /**
+   * Every instrumented method takes a dataset ({@code train}) or a model ({@code evaluate}) first,
+   * except {@code CrossValidation.evaluate()}, whose class names itself. Of the two thousand Tribuo
+   * classes a job may load, only trainers, evaluators and their callers hold one of these.
+   */
+  @Override
+  public List<String> classFileMarkers() {
+    return List.of("(Lorg/tribuo/Dataset;", "(Lorg/tribuo/Model;",
+        CrossValidationInstrumentation.CROSS_VALIDATION.replace('.', '/'));
+  }
+
   @Override
   public List<String> bridgeClasses() {
     return List.of("dev.autolog.bootstrap.TribuoBridge$Hooks", "dev.autolog.bootstrap.TribuoBridge");

@@ -38,7 +38,6 @@ final class TribuoProvenance {
   /** At most this many keys per run; wide configurations (per-feature transformations) are cut. */
   static final int MAX_KEYS = 500;
   private static final int MAX_DEPTH = 32;
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private TribuoProvenance() {}
 
@@ -136,7 +135,7 @@ final class TribuoProvenance {
       Object map = Reflect.callStatic(objectProvenance.getClass().getClassLoader(),
           "com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil", "convertToMap", new Class<?>[] {type},
           objectProvenance);
-      return JSON.writeValueAsString(sorted(map)) + "\n";
+      return Json.MAPPER.writeValueAsString(sorted(map)) + "\n";
     } catch (Exception | LinkageError e) {
       AgentLog.warnOnce("tribuo-provenance-json", "could not write Tribuo provenance as JSON: " + AgentLog.describe(e));
       return null;
@@ -155,5 +154,10 @@ final class TribuoProvenance {
       return out;
     }
     return value;
+  }
+
+  /** Made on first use, so flattening a provenance (on the training thread) never initializes Jackson. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   }
 }

@@ -10,7 +10,7 @@ import net.bytebuddy.agent.builder.AgentBuilder;
  * nothing else: advice classes are referred to by name so the agent never loads them itself.
  *
  * <p>The agent instantiates modules before {@code main} and only asks them for {@link #name},
- * {@link #enabled} and {@link #instrumentedPackages} then: those must stay cheap and must not touch
+ * {@link #enabled}, {@link #instrumentedPackages} and {@link #classFileMarkers} then: those must stay cheap and must not touch
  * Byte Buddy or the bridge classes. The rest is called when the first class of an instrumented
  * package loads, in this order: {@link #bridgeClasses} (defined in the bootstrap class loader),
  * {@link #connectHooks}, {@link #extend}.
@@ -33,6 +33,18 @@ public interface InstrumentationModule {
    * agent install its instrumentation.
    */
   List<String> instrumentedPackages();
+
+  /**
+   * Strings of which the class file of every class this module transforms holds at least one,
+   * such as the descriptor prefix of an instrumented method's parameters ({@code (Lorg/tribuo/Dataset;}).
+   * A class of the instrumented packages whose bytes hold none of them loads without Byte Buddy
+   * looking at it: a byte search costs microseconds, while Byte Buddy's type matching reads the
+   * class's whole type hierarchy. Must be cheap and must not touch Byte Buddy. Empty (the default)
+   * hands Byte Buddy every class of the packages.
+   */
+  default List<String> classFileMarkers() {
+    return List.of();
+  }
 
   /**
    * Binary names of the module's bridge classes, nested ones included. They are named rather than

@@ -123,13 +123,26 @@ public final class ModelRun {
 
   /** Logs a text artifact (written to a temporary file on the worker, then copied). */
   public void logText(String artifactPath, String text) {
+    logText(artifactPath, () -> text);
+  }
+
+  /**
+   * Logs a text artifact that {@code text} renders on the logger's thread, for text that is slow to
+   * make (a JSON rendering that initializes a library's mapper, say) from objects that training
+   * does not change. Nothing is logged when it renders null.
+   */
+  public void logText(String artifactPath, Supplier<String> text) {
     logger.runOnWorker(
         () -> {
           try {
+            String rendered = text.get();
+            if (rendered == null) {
+              return;
+            }
             Path tmp = Files.createTempFile("autolog-", ".txt");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.writeString(tmp, rendered, StandardCharsets.UTF_8);
             logger.logArtifact(handle, artifactPath, tmp, true);
-          } catch (IOException e) {
+          } catch (IOException | RuntimeException e) {
             AgentLog.warnOnce("text-artifact", "could not write artifact " + artifactPath + ": " + AgentLog.describe(e));
           }
         });

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -17,8 +18,10 @@ import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes runs into an MLflow file store ({@code ./mlruns}) in exactly the layout MLflow 2.x's
@@ -45,6 +48,7 @@ public final class FileStoreTracker implements Tracker {
 
   private final Path root;
   private final Map<String, Path> runDirs = new LinkedHashMap<>();
+  private final Set<Path> knownDirectories = ConcurrentHashMap.newKeySet();
 
   /** A file store rooted at {@code root} (created when missing). */
   public FileStoreTracker(Path root) {
@@ -83,10 +87,10 @@ public final class FileStoreTracker implements Tracker {
       throws IOException {
     String runId = UUID.randomUUID().toString().replace("-", "");
     Path dir = root.resolve(experimentId).resolve(runId);
-    Files.createDirectories(dir.resolve("artifacts"));
-    Files.createDirectories(dir.resolve("metrics"));
-    Files.createDirectories(dir.resolve("params"));
-    Files.createDirectories(dir.resolve("tags"));
+    for (String sub : List.of("artifacts", "metrics", "params", "tags")) {
+      Files.createDirectories(dir.resolve(sub));
+      knownDirectories.add(dir.resolve(sub));
+    }
     String artifactUri = fileUri(dir.resolve("artifacts"));
     String user = tags.getOrDefault("mlflow.user", System.getProperty("user.name", ""));
     Map<String, Object> meta = new TreeMap<>();
@@ -297,7 +301,7 @@ public final class FileStoreTracker implements Tracker {
     writeMeta(file, meta);
   }
 
-  private static void appendMetrics(Path metricsDir, List<Metric> metrics) throws IOException {
+  private void appendMetrics(Path metricsDir, List<Metric> metrics) throws IOException {
     if (metrics.isEmpty()) {
       return;
     }
@@ -314,19 +318,33 @@ public final class FileStoreTracker implements Tracker {
           .append('\n');
     }
     for (Map.Entry<String, StringBuilder> e : byKey.entrySet()) {
-      Path file = keyPath(metricsDir, e.getKey());
-      Files.createDirectories(file.getParent());
-      try (OutputStream out =
-          Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-        out.write(e.getValue().toString().getBytes(StandardCharsets.UTF_8));
-      }
+      write(keyPath(metricsDir, e.getKey()), e.getValue().toString(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
   }
 
-  private static void writeValue(Path dir, String key, String value) throws IOException {
-    Path file = keyPath(dir, key);
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, value, StandardCharsets.UTF_8);
+  private void writeValue(Path dir, String key, String value) throws IOException {
+    write(keyPath(dir, key), value);
+  }
+
+  /**
+   * Writes {@code text} to {@code file}, making its directory only the first time this store writes
+   * there: for the one small file per param and tag that the format asks for, a mkdir per file (and
+   * the exception Java makes of the existing directory) costs more than the write itself.
+   */
+  private void write(Path file, String text, OpenOption... options) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    Path dir = file.getParent();
+    if (!knownDirectories.contains(dir)) {
+      Files.createDirectories(dir);
+      knownDirectories.add(dir);
+    }
+    try {
+      Files.write(file, bytes, options);
+    } catch (NoSuchFileException e) {
+      // Removed behind our back since: make it again, as a store that made it every time would.
+      Files.createDirectories(dir);
+      Files.write(file, bytes, options);
+    }
   }
 
   /** Resolves a '/'-separated MLflow key below {@code dir}, refusing anything that would escape it. */

@@ -116,6 +116,21 @@ class FileStoreTrackerTest {
   }
 
   @Test
+  void aDirectoryRemovedAfterTheStoreMadeItIsMadeAgain() throws IOException {
+    RunInfo run = newRun("r");
+    tracker.logBatch(run.runId(), List.of(new Metric("a/b", 1.0, 1L, 0L)), Map.of("p/q", "1"), Map.of("t/u", "x"));
+    for (String dir : List.of("params/p", "tags/t", "metrics/a", "params", "tags", "metrics")) {
+      try (var files = Files.walk(runDir(run).resolve(dir))) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+    tracker.logBatch(run.runId(), List.of(new Metric("a/b", 2.0, 2L, 1L)), Map.of("p/q", "2"), Map.of("t/u", "y"));
+    assertEquals("2", read(runDir(run).resolve("params/p/q")));
+    assertEquals("y", read(runDir(run).resolve("tags/t/u")));
+    assertEquals("2 2.0 1\n", Files.readString(runDir(run).resolve("metrics/a/b")));
+  }
+
+  @Test
   void createRunWritesTheTagsAndTheUser() throws IOException {
     String exp = tracker.getOrCreateExperiment("e");
     RunInfo run = tracker.createRun(exp, "r", 1L, Map.of("mlflow.user", "alice", "k", "v"));
