@@ -11,10 +11,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -63,9 +67,16 @@ final class Store {
             return isNan ? Double.NaN : sqlValue;
         }
 
-        boolean samePoint(StoredMetric o) {
-            return key.equals(o.key) && Double.compare(sqlValue, o.sqlValue) == 0 && isNan == o.isNan
-                    && timestamp == o.timestamp && step == o.step;
+        /** The same row to the sqlite store's primary key (key, timestamp, step, value, is_nan). */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof StoredMetric o && key.equals(o.key) && Double.compare(sqlValue, o.sqlValue) == 0
+                    && isNan == o.isNan && timestamp == o.timestamp && step == o.step;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(key, sqlValue, isNan, timestamp, step);
         }
 
         /** {@code (step, timestamp, value) > (step, timestamp, value)} as the latest-metric update compares. */
@@ -98,6 +109,8 @@ final class Store {
         final LinkedHashMap<String, String> params = new LinkedHashMap<>();
         final LinkedHashMap<String, String> tags = new LinkedHashMap<>();
         final List<StoredMetric> history = new ArrayList<>();
+        /** The rows of {@link #history}, for a constant-time duplicate check. */
+        final Set<StoredMetric> rows = new HashSet<>();
         final LinkedHashMap<String, StoredMetric> latest = new LinkedHashMap<>();
         final List<ObjectNode> datasetInputs = new ArrayList<>();
         final List<ObjectNode> modelOutputs = new ArrayList<>();
@@ -461,24 +474,17 @@ final class Store {
     }
 
     private static void insertMetrics(Run r, List<MetricIn> metrics) {
-        List<StoredMetric> fresh = new ArrayList<>();
-        outer:
+        // A point already stored (or twice in one request) is one row: the store ignores the repeat.
+        Set<StoredMetric> fresh = new LinkedHashSet<>();
         for (MetricIn m : metrics) {
             StoredMetric s = new StoredMetric(m.key(), m.value(), m.timestamp(), m.step());
-            for (StoredMetric o : fresh) {
-                if (o.samePoint(s)) {
-                    continue outer;
-                }
+            if (!r.rows.contains(s)) {
+                fresh.add(s);
             }
-            for (StoredMetric o : r.history) {
-                if (o.samePoint(s)) {
-                    continue outer;
-                }
-            }
-            fresh.add(s);
         }
         for (StoredMetric s : fresh) {
             r.history.add(s);
+            r.rows.add(s);
             StoredMetric latest = r.latest.get(s.key);
             if (latest == null || s.newerThan(latest)) {
                 r.latest.put(s.key, s);

@@ -18,9 +18,9 @@ import javax.management.openmbean.CompositeData;
 
 /**
  * Target "scale": a job producing 10,000,000 points keeps the agent's heap under its queue cap (the
- * rest spills to disk) and loses none. There is no spill yet, so this measures what happens today:
- * how many points are dropped (counted by the logger) and landed (counted at the destination), and
- * the heap (peak sampled every 2 ms, and peak live heap after GC, minus the heap before the run).
+ * rest spills to disk) and loses none. Measures how many points spilled and were dropped (both
+ * counted by the logger) and landed (counted at the destination), and the heap (peak sampled every
+ * 2 ms, and peak live heap after GC, minus the heap before the run).
  *
  * <p>Usage: {@code ScaleRun <points> <file|rest> <points per second, 0 = as fast as possible>}
  */
@@ -88,10 +88,10 @@ public final class ScaleRun {
           : Fixtures.countMetricLines(dir.resolve("mlruns"));
       long dropped = logger.droppedMetrics();
       System.out.printf(Locale.ROOT,
-          "RESULT scale.%s.%s points=%d queue_capacity=%d dropped=%d (%.2f%%) landed=%d lost_uncounted=%d"
+          "RESULT scale.%s.%s points=%d queue_capacity=%d spilled=%d dropped=%d (%.2f%%) landed=%d lost_uncounted=%d"
               + " produce_s=%.2f drain_after_produce_s=%.2f heap_before_mb=%.1f peak_heap_sampled_mb=%.1f"
               + " peak_live_after_gc_mb=%.1f max_heap_mb=%.0f%n",
-          mode, rate == 0 ? "burst" : rate + "_per_s", points, config.queueCapacity(), dropped, 100.0 * dropped / points,
+          mode, rate == 0 ? "burst" : rate + "_per_s", points, config.queueCapacity(), logger.spilledMetrics(), dropped, 100.0 * dropped / points,
           landed, points - landed - dropped, (produced - t0) / 1e9, (drained - produced) / 1e9, baseline / 1048576.0,
           peakSampled.get() / 1048576.0, peakAfterGc.get() / 1048576.0,
           Runtime.getRuntime().maxMemory() / 1048576.0);

@@ -55,13 +55,14 @@ public enum ConfigKey {
   SECRETS_DIR("secrets_dir", Kind.PATH, "~/.autolog/secrets", false,
       "directory of <name>.properties files that {{name.key}} secret references read"),
   FLUSH_TIMEOUT_MS("flush_timeout_ms", Kind.LONG, "10000", false,
-      "how long, in milliseconds, the end of a training call and the JVM's exit wait at most"
-          + " for buffered data to reach MLflow", 0),
+      "how long, in milliseconds, the JVM's exit waits at most for buffered data to reach MLflow"
+          + " (training calls never wait)", 0),
   FINISH_GRACE_MS("finish_grace_ms", Kind.LONG, "2000", false,
       "how long, in milliseconds, a model's run stays RUNNING after a training call returns"
           + " before it is marked FINISHED", 0),
   QUEUE_CAPACITY("queue_capacity", Kind.INT, "100000", false,
-      "maximum events (mostly metric points) waiting in memory for the worker (at least 1000)", 1000),
+      "maximum events (mostly metric points) waiting in memory for the worker (at least 1000); beyond it"
+          + " they spill to memory-mapped files in journal_dir", 1000),
   JOURNAL_DIR("journal_dir", Kind.PATH, "~/.autolog/journal", false,
       "directory where data waits (owner-only) while the tracker cannot take it; the next start of"
           + " the agent and 'java -jar autolog-agent.jar sync' deliver it"),

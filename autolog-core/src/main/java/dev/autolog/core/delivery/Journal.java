@@ -370,7 +370,7 @@ public final class Journal implements AutoCloseable {
   }
 
   /** Creates {@code dir} (and missing parents) readable by its owner only. */
-  static void createPrivateDirectory(Path dir) throws IOException {
+  public static void createPrivateDirectory(Path dir) throws IOException {
     if (Files.isDirectory(dir)) {
       return;
     }

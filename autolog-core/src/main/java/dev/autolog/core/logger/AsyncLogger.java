@@ -27,8 +27,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@link Tracker} or, while it cannot take data, keeps them in a journal on disk.
  *
  * <p>Training threads never do I/O here, never wait for the worker, and allocate nothing to record
- * a metric point. Metric points are bounded by {@code metricCapacity}; past it new points are
- * dropped and counted (never in silence). Run lifecycle events are never dropped.
+ * a metric point. The ring holds at most {@code metricCapacity} points; past it, events go to a
+ * {@link Spill} (memory-mapped files, off the heap) until the worker catches up, in the same order.
+ * Only a point that finds neither room in the ring nor a spill segment (the disk refused) is
+ * dropped, and counted (never in silence). Run lifecycle events are never dropped.
  */
 public final class AsyncLogger {
   private static final int MAX_DRAIN = 10_000;
@@ -37,10 +39,13 @@ public final class AsyncLogger {
   private static final long RETRY_BUDGET_MILLIS = 1000;
   /** How long the exiting thread waits for an aborted worker to journal what it holds. */
   private static final long WORKER_STOP_MILLIS = 2000;
+  /** Events per spill segment: 128 MB files, sparse until written. */
+  static final int SPILL_SEGMENT_RECORDS = 1 << 22;
 
   private final Tracker tracker;
   private final int metricCapacity;
   private final EventRing ring;
+  private final Spill spill;
   private final AtomicLong droppedMetrics = new AtomicLong();
   private final Delivery delivery;
   private final Map<String, RunHandle> handles = new ConcurrentHashMap<>();
@@ -62,10 +67,18 @@ public final class AsyncLogger {
    * most {@code maxJournalBytes}.
    */
   public AsyncLogger(Tracker tracker, int metricCapacity, Path journalDir, long maxJournalBytes) {
+    this(tracker, metricCapacity, journalDir, maxJournalBytes, SPILL_SEGMENT_RECORDS);
+  }
+
+  /** As above, spilling in segments of {@code spillSegmentRecords} events. */
+  AsyncLogger(Tracker tracker, int metricCapacity, Path journalDir, long maxJournalBytes, int spillSegmentRecords) {
     this.tracker = tracker;
     this.metricCapacity = metricCapacity;
     this.delivery = new Delivery(tracker, journalDir, maxJournalBytes, this::runCreated);
     this.ring = new EventRing(metricCapacity);
+    // Next to the journal (owner-only), or in the temp directory for a logger without one.
+    this.spill = new Spill(journalDir != null ? journalDir : Path.of(System.getProperty("java.io.tmpdir")),
+        spillSegmentRecords, MAX_DRAIN);
     this.worker = new Thread(this::runWorker, "autolog-logger");
     worker.setDaemon(true);
     // The worker must not pin the job's class loaders, nor pick up the job's context loader.
@@ -94,11 +107,16 @@ public final class AsyncLogger {
     submit(new TrackingEvent.CreateRun(run, experimentName, startTime, tags, parent));
   }
 
-  /** Queues one metric point; drops it (and counts the drop) when the buffer is full. */
+  /**
+   * Queues one metric point: in the ring, or in the spill while the ring is full or the spill has
+   * points the worker has not read yet (so points keep their order). Drops it, and counts the drop,
+   * only when neither has room.
+   */
   public void logMetric(RunHandle run, String key, double value, long timestamp, long step) {
     if (Thread.currentThread() == worker) {
       handle(List.of(new TrackingEvent.MetricPoint(run, key, value, timestamp, step)));
-    } else if (!ring.offerMetric(run, key, value, timestamp, step)) {
+    } else if ((spill.active() || !ring.offerMetric(run, key, value, timestamp, step))
+        && !spill.offerMetric(run, key, value, timestamp, step)) {
       droppedMetrics.incrementAndGet();
     }
     // No wake-up: the worker looks at the ring within a few milliseconds, and a point needs no hurry.
@@ -151,7 +169,9 @@ public final class AsyncLogger {
 
   /** Adds an event to the ring and wakes the worker: events other than points are worth handling at once. */
   private void enqueue(TrackingEvent event) {
-    ring.add(event);
+    if (!spill.offerEvent(event)) { // behind the spilled points, while there are any
+      ring.add(event);
+    }
     LockSupport.unpark(worker);
   }
 
@@ -162,7 +182,7 @@ public final class AsyncLogger {
    */
   public boolean flush(long timeoutMillis) {
     if (stopped || Thread.currentThread() == worker) {
-      return ring.isEmpty();
+      return ring.isEmpty() && spill.pending() == 0;
     }
     CountDownLatch done = new CountDownLatch(1);
     enqueue(new TrackingEvent.Flush(done));
@@ -198,6 +218,7 @@ public final class AsyncLogger {
       spillQueue();
     }
     worker.interrupt();
+    spill.close();
     delivery.close();
     reportDrops();
     tracker.close();
@@ -239,11 +260,47 @@ public final class AsyncLogger {
     long skipped = rest.stream().filter(e -> e instanceof TrackingEvent.Task).count();
     rest.removeIf(e -> e instanceof TrackingEvent.Task || e instanceof TrackingEvent.Flush);
     handle(rest);
+    skipped += journalSpill();
     AgentLog.warn(tracker.describe() + " did not take the data within the exit deadline; the rest went to the"
         + " journal" + (skipped > 0 ? " (" + skipped + " end-of-run steps, such as model artifacts, were skipped)" : ""));
   }
 
-  /** Metric points dropped because the buffer was full. */
+  /**
+   * At exit, with the worker stopped: hands what is left in the spill to the delivery (the journal,
+   * the tracker being stuck), a chunk at a time, skipping tasks as {@link #spillQueue} does.
+   *
+   * @return the tasks skipped
+   */
+  private long journalSpill() {
+    long[] skipped = {0};
+    BatchingReader batches = new BatchingReader();
+    EventRing.Reader reader = new EventRing.Reader() {
+      @Override
+      public void metric(RunHandle run, String key, double value, long timestamp, long step) {
+        batches.metric(run, key, value, timestamp, step);
+      }
+
+      @Override
+      public void event(TrackingEvent event) {
+        if (event instanceof TrackingEvent.Task) {
+          skipped[0]++;
+        } else if (!(event instanceof TrackingEvent.Flush)) {
+          batches.event(event);
+        }
+      }
+    };
+    while (spill.drain(reader, MAX_DRAIN) > 0) {
+      batches.writePending();
+    }
+    return skipped[0];
+  }
+
+  /** Metric points that went to the spill because the ring was full (all of them delivered or journaled). */
+  public long spilledMetrics() {
+    return spill.spilledPoints();
+  }
+
+  /** Metric points dropped because neither the ring nor the spill had room. */
   public long droppedMetrics() {
     return droppedMetrics.get();
   }
@@ -265,11 +322,33 @@ public final class AsyncLogger {
 
   private void runWorker() {
     BatchingReader reader = new BatchingReader();
+    EventRing.Reader fromRing = new EventRing.Reader() {
+      @Override
+      public void metric(RunHandle run, String key, double value, long timestamp, long step) {
+        reader.metric(run, key, value, timestamp, step);
+      }
+
+      @Override
+      public void event(TrackingEvent event) {
+        if (!(event instanceof TrackingEvent.Data) && spill.pending() > 0) {
+          // Queued here only because the spill had no room for it: what spilled came before it.
+          while (spill.drain(reader, MAX_DRAIN) > 0) {
+            reader.writePending();
+          }
+        }
+        reader.event(event);
+      }
+    };
     long nextTick = 0;
     int idleRounds = 0;
     while (!stopped) {
       try {
-        int taken = ring.drain(reader, MAX_DRAIN);
+        spill.prepareSpares();
+        int taken = ring.drain(fromRing, MAX_DRAIN);
+        if (taken < MAX_DRAIN) {
+          // The ring is read empty: what spilled is younger than all of it.
+          taken += spill.drain(reader, MAX_DRAIN - taken);
+        }
         reader.writePending();
         if (taken == 0) {
           // Idle: look again soon after recent work, rarely after a long pause (points wake no one).
@@ -433,8 +512,8 @@ public final class AsyncLogger {
   private void reportDrops() {
     long dropped = droppedMetrics.get();
     if (dropped > 0) {
-      AgentLog.warn(dropped + " metric points were dropped because more than " + metricCapacity
-          + " were waiting to be written (raise queue_capacity)");
+      AgentLog.warn(dropped + " metric points were dropped: more than " + metricCapacity
+          + " were waiting to be written and the spill to disk was not available (see the warning above)");
     }
   }
 

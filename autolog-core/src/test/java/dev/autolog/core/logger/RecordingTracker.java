@@ -49,6 +49,8 @@ public final class RecordingTracker implements Tracker {
   public volatile boolean down;
   /** While not null, logBatch waits (up to 10 s) until this is counted down. */
   public volatile CountDownLatch gate;
+  /** Whether a logBatch call is waiting at the gate now. */
+  public volatile boolean waitingAtGate;
 
   @Override
   public synchronized String getOrCreateExperiment(String name) throws IOException {
@@ -80,10 +82,13 @@ public final class RecordingTracker implements Tracker {
     failIfDown();
     CountDownLatch g = gate;
     if (g != null) {
+      waitingAtGate = true;
       try {
         g.await(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } finally {
+        waitingAtGate = false;
       }
     }
     Batch batch = new Batch(runId, List.copyOf(metrics), new LinkedHashMap<>(params), new LinkedHashMap<>(tags));
