@@ -41,6 +41,8 @@ public final class AsyncLogger {
   private static final long WORKER_STOP_MILLIS = 2000;
   /** Events per spill segment: 128 MB files, sparse until written. */
   static final int SPILL_SEGMENT_RECORDS = 1 << 22;
+  /** The spill's disk cap for a logger without a journal (whose cap it shares otherwise). */
+  private static final long DEFAULT_MAX_SPILL_BYTES = 1L << 30;
 
   private final Tracker tracker;
   private final int metricCapacity;
@@ -78,7 +80,7 @@ public final class AsyncLogger {
     this.ring = new EventRing(metricCapacity);
     // Next to the journal (owner-only), or in the temp directory for a logger without one.
     this.spill = new Spill(journalDir != null ? journalDir : Path.of(System.getProperty("java.io.tmpdir")),
-        spillSegmentRecords, MAX_DRAIN);
+        spillSegmentRecords, MAX_DRAIN, maxJournalBytes > 0 ? maxJournalBytes : DEFAULT_MAX_SPILL_BYTES);
     this.worker = new Thread(this::runWorker, "autolog-logger");
     worker.setDaemon(true);
     // The worker must not pin the job's class loaders, nor pick up the job's context loader.

@@ -39,6 +39,7 @@ final class Spill {
 
   private final Path dir;
   private final int segmentRecords;
+  private final long maxBytes;
   private final Map<RunHandle, Integer> runIds = new IdentityHashMap<>();
   private final List<RunHandle> runs = new ArrayList<>();
   private final Map<String, Integer> keyIds = new HashMap<>();
@@ -51,6 +52,7 @@ final class Spill {
   private long spilledPoints; // guarded by this
   private boolean broken; // guarded by this
   private boolean closed; // guarded by this
+  private long mappedBytes; // guarded by this
   private volatile boolean active;
   private int nextFile;
 
@@ -66,10 +68,12 @@ final class Spill {
    * @param dir where the segment files are made (and deleted at once)
    * @param segmentRecords events per segment (32 bytes each)
    * @param maxTake the most events one {@link #drain} hands over
+   * @param maxBytes the most disk the spill may hold mapped at once (the journal's cap)
    */
-  Spill(Path dir, int segmentRecords, int maxTake) {
+  Spill(Path dir, int segmentRecords, int maxTake, long maxBytes) {
     this.dir = dir;
     this.segmentRecords = segmentRecords;
+    this.maxBytes = maxBytes;
     takenRuns = new RunHandle[maxTake];
     takenKeys = new String[maxTake];
     takenValues = new double[maxTake];
@@ -147,11 +151,20 @@ final class Spill {
    * only as it is written. A disk that refuses is reported once and not asked again.
    */
   void prepareSpares() {
+    long segmentBytes = (long) segmentRecords * RECORD_BYTES;
     while (true) {
       synchronized (this) {
         if (spares.size() >= SPARES || broken || closed) {
           return;
         }
+        if (mappedBytes + segmentBytes > maxBytes) {
+          if (spares.isEmpty()) {
+            AgentLog.warnOnce("spill-full", "the spill in " + dir + " holds " + (mappedBytes >> 20)
+                + " MB, its cap (journal_max_mb); while the queue stays full, new points are dropped and counted");
+          }
+          return;
+        }
+        mappedBytes += segmentBytes; // reserved; given back if the mapping fails
       }
       if (!mapSpare()) {
         return;
@@ -176,12 +189,13 @@ final class Spill {
           + "); while the queue is full, new points are dropped and counted");
       synchronized (this) {
         broken = true;
+        mappedBytes -= (long) segmentRecords * RECORD_BYTES;
       }
       return false;
     }
     synchronized (this) {
       if (closed) {
-        made.release();
+        release(made);
         return false;
       }
       spares.addLast(made);
@@ -209,7 +223,7 @@ final class Spill {
             break; // the segment being written: nothing more yet
           }
           segments.removeFirst();
-          s.release();
+          release(s);
           continue;
         }
         int off = s.read * RECORD_BYTES;
@@ -248,13 +262,18 @@ final class Spill {
   /** Releases every mapping (what was not read is gone); later offers are refused. */
   synchronized void close() {
     closed = true;
-    segments.forEach(Segment::release);
+    segments.forEach(this::release);
     segments.clear();
-    spares.forEach(Segment::release);
+    spares.forEach(this::release);
     spares.clear();
     controls.clear();
     pending = 0;
     active = false;
+  }
+
+  private void release(Segment segment) {
+    segment.release();
+    mappedBytes -= (long) segmentRecords * RECORD_BYTES;
   }
 
   private Segment writable() {

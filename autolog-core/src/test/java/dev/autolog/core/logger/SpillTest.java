@@ -1,6 +1,7 @@
 package dev.autolog.core.logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autolog.core.logger.RecordingTracker.Batch;
@@ -108,6 +109,34 @@ class SpillTest {
     assertTrue(logger.flush(10_000));
     long written = tracker.calls(Batch.class).stream().mapToLong(b -> b.metrics().size()).sum();
     assertEquals(3001, written);
+  }
+
+  @Test
+  void theSpillHoldsNoMoreThanItsCapAndTakesPointsAgainOnceReadBelowIt() {
+    Spill spill = new Spill(spillDir, 100, 1000, 150 * 32); // room for one 100-event segment, not two
+    RunHandle run = new RunHandle("r");
+    spill.prepareSpares();
+    for (int i = 0; i < 100; i++) {
+      assertTrue(spill.offerMetric(run, "m", i, i, i), "point " + i);
+    }
+    assertFalse(spill.offerMetric(run, "m", 100, 100, 100), "past the cap: refused, for the caller to count");
+    List<Double> read = new ArrayList<>();
+    EventRing.Reader reader = new EventRing.Reader() {
+      @Override
+      public void metric(RunHandle r, String key, double value, long timestamp, long step) {
+        read.add(value);
+      }
+
+      @Override
+      public void event(TrackingEvent event) {}
+    };
+    assertEquals(100, spill.drain(reader, 1000));
+    assertEquals(range(0, 100), read);
+    assertEquals(0, spill.drain(reader, 1000), "the full segment is released once read");
+    spill.prepareSpares();
+    assertTrue(spill.offerMetric(run, "m", 100, 100, 100), "room again below the cap");
+    spill.close();
+    assertFalse(spill.offerMetric(run, "m", 101, 101, 101), "closed: refused, never written to an unmapped page");
   }
 
   /** Logs point -1 and waits until the worker is stuck writing it (its spares mapped before). */
