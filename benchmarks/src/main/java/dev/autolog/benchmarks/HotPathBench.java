@@ -47,8 +47,9 @@ public class HotPathBench {
 
   /**
    * Work (JMH CPU tokens) the training thread does between two points. 0 saturates the queue (the
-   * worker cannot keep up, points are dropped: an upper bound no training loop reaches); 1000 is a
-   * few microseconds, a loop the worker keeps up with. Subtract {@link HotPathBaseline}'s figure.
+   * worker cannot keep up and points spill to memory-mapped files: the spill path's cost, which no
+   * training loop keeps paying); 1000 is a few microseconds, a loop the worker keeps up with.
+   * Subtract {@link HotPathBaseline}'s figure.
    */
   @Param({"0", "1000"})
   public int work;
@@ -95,7 +96,7 @@ public class HotPathBench {
     logger.flush(60_000);
     long ops = step - opsBefore;
     long dropped = logger.droppedMetrics() - droppedBefore;
-    System.out.printf("%n[hot-path %s work=%d] points this iteration: %d, dropped (queue full): %d (%.2f%%),"
+    System.out.printf("%n[hot-path %s work=%d] points this iteration: %d, dropped (queue and spill full): %d (%.2f%%),"
         + " training-thread allocation: %.1f B/point%n",
         tracker, work, ops, dropped, ops == 0 ? 0.0 : 100.0 * dropped / ops, ops == 0 ? 0.0 : (double) allocated / ops);
   }
