@@ -2,7 +2,7 @@
 # The benchmarks of issue 6, in one command: builds, runs the JMH suite and the process-level measurements
 # side by side, and writes everything under benchmarks/results/<date>-<mode>/ (SUMMARY.txt holds the figures).
 #
-#   benchmarks/run.sh            # full run, ~20 min on 2 cores
+#   benchmarks/run.sh            # full run, ~30 min on 2 cores
 #   benchmarks/run.sh --quick    # a few minutes, rougher numbers (1 fork, short iterations, fewer pairs)
 #
 # Needs JDK 17, Maven and /usr/bin/time (Debian package "time"). Nothing is timed in `mvn verify`: there, only a
@@ -59,10 +59,10 @@ jmh DeliveryBench "${NODELAY[@]}" "${JMH_COMMON[@]}" -rf json -rff "$OUT/jmh-del
 echo "== JMH: delivery (server double as the tests run it: JDK default, no TCP_NODELAY)"
 jmh DeliveryBench -f 1 -wi 1 -i 3 -w 2s -r 2s -rf json -rff "$OUT/jmh-delivery-default-tcp.json" \
   | tee "$OUT/jmh-delivery-default-tcp.txt"
-echo "== JMH: drain 100,000 points at shutdown (file store, null endpoint)"
-jmh DrainBench -p tracker=file,rest-null "${NODELAY[@]}" "${JMH_SS[@]}" -rf json -rff "$OUT/jmh-drain.json" \
+echo "== JMH: drain 100,000 points at shutdown (file store, null endpoint, server double)"
+jmh DrainBench -p tracker=file,rest-null,rest "${NODELAY[@]}" "${JMH_SS[@]}" -rf json -rff "$OUT/jmh-drain.json" \
   | tee "$OUT/jmh-drain.txt"
-echo "== JMH: drain into the server double (one invocation: the double's store is quadratic in a run's points)"
+echo "== JMH: drain into the server double from a cold JVM (one invocation, no warm-up: the first thing sent)"
 jmh DrainBench -p tracker=rest "${NODELAY[@]}" -f 1 -wi 0 -i 1 -rf json -rff "$OUT/jmh-drain-double.json" \
   | tee "$OUT/jmh-drain-double.txt"
 

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * The batched asynchronous logger: training threads put events into an {@link EventRing} and return
@@ -276,21 +277,13 @@ public final class AsyncLogger {
   private long journalSpill() {
     long[] skipped = {0};
     BatchingReader batches = new BatchingReader();
-    EventRing.Reader reader = new EventRing.Reader() {
-      @Override
-      public void metric(RunHandle run, String key, double value, long timestamp, long step) {
-        batches.metric(run, key, value, timestamp, step);
+    EventRing.Reader reader = withEvents(batches, event -> {
+      if (event instanceof TrackingEvent.Task) {
+        skipped[0]++;
+      } else if (!(event instanceof TrackingEvent.Flush)) {
+        batches.event(event);
       }
-
-      @Override
-      public void event(TrackingEvent event) {
-        if (event instanceof TrackingEvent.Task) {
-          skipped[0]++;
-        } else if (!(event instanceof TrackingEvent.Flush)) {
-          batches.event(event);
-        }
-      }
-    };
+    });
     while (spill.drain(reader, MAX_DRAIN) > 0) {
       batches.writePending();
     }
@@ -324,23 +317,15 @@ public final class AsyncLogger {
 
   private void runWorker() {
     BatchingReader reader = new BatchingReader();
-    EventRing.Reader fromRing = new EventRing.Reader() {
-      @Override
-      public void metric(RunHandle run, String key, double value, long timestamp, long step) {
-        reader.metric(run, key, value, timestamp, step);
-      }
-
-      @Override
-      public void event(TrackingEvent event) {
-        if (!(event instanceof TrackingEvent.Data) && spill.pending() > 0) {
-          // Queued here only because the spill had no room for it: what spilled came before it.
-          while (spill.drain(reader, MAX_DRAIN) > 0) {
-            reader.writePending();
-          }
+    EventRing.Reader fromRing = withEvents(reader, event -> {
+      if (!(event instanceof TrackingEvent.Data) && spill.pending() > 0) {
+        // Queued here only because the spill had no room for it: what spilled came before it.
+        while (spill.drain(reader, MAX_DRAIN) > 0) {
+          reader.writePending();
         }
-        reader.event(event);
       }
-    };
+      reader.event(event);
+    });
     long nextTick = 0;
     int idleRounds = 0;
     while (!stopped) {
@@ -370,6 +355,21 @@ public final class AsyncLogger {
         AgentLog.warnOnce("worker-" + t.getClass().getName(), "logger worker error: " + AgentLog.describe(t));
       }
     }
+  }
+
+  /** A reader that hands metric points to {@code batches} and every other event to {@code events}. */
+  private static EventRing.Reader withEvents(BatchingReader batches, Consumer<TrackingEvent> events) {
+    return new EventRing.Reader() {
+      @Override
+      public void metric(RunHandle run, String key, double value, long timestamp, long step) {
+        batches.metric(run, key, value, timestamp, step);
+      }
+
+      @Override
+      public void event(TrackingEvent event) {
+        events.accept(event);
+      }
+    };
   }
 
   /** Handles events taken off the ring elsewhere (inline on the worker, or at exit), in order. */

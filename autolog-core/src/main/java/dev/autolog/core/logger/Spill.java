@@ -95,7 +95,7 @@ final class Spill {
     }
     int off = s.written * RECORD_BYTES;
     try {
-      s.buffer.putInt(off, id(run)).putInt(off + 4, id(key)).putDouble(off + 8, value)
+      s.buffer.putInt(off, id(run, runIds, runs)).putInt(off + 4, id(key, keyIds, keys)).putDouble(off + 8, value)
           .putLong(off + 16, timestamp).putLong(off + 24, step);
     } catch (InternalError e) {
       // The JVM's report of a fault on the mapping (no disk space for the page): stop spilling.
@@ -291,22 +291,13 @@ final class Spill {
     return next;
   }
 
-  private int id(RunHandle run) {
-    Integer id = runIds.get(run);
+  /** The number standing for {@code value} in records: its index in {@code values}, added on first use. */
+  private static <T> int id(T value, Map<T, Integer> ids, List<T> values) {
+    Integer id = ids.get(value); // no allocation once known: the training thread's common case
     if (id == null) {
-      id = runs.size();
-      runs.add(run);
-      runIds.put(run, id);
-    }
-    return id;
-  }
-
-  private int id(String key) {
-    Integer id = keyIds.get(key);
-    if (id == null) {
-      id = keys.size();
-      keys.add(key);
-      keyIds.put(key, id);
+      id = values.size();
+      values.add(value);
+      ids.put(value, id);
     }
     return id;
   }

@@ -43,16 +43,10 @@ class SpillTest {
 
   @Test
   void pointsBeyondTheRingSpillAcrossSegmentsAndArriveInOrderWithTheRunsEndBehindThem() throws Exception {
-    logger = new AsyncLogger(tracker, RING, spillDir, 1L << 30, SEGMENT);
     CountDownLatch gate = new CountDownLatch(1);
-    tracker.gate = gate;
-    logger.start();
-    RunHandle run = new RunHandle("r");
-    logger.createRun(run, null, 1L, Map.of("mlflow.runName", "r"), null);
-    // The worker maps its spare segments first, then blocks writing the first point: from here on
-    // nothing is written until the gate opens. The ring takes 1000 points, the two spare segments
-    // 2000 more: 2900 points fill the ring and cross into the second segment.
-    blockTheWorker(run);
+    RunHandle run = startStuck(gate);
+    // The ring takes 1000 points, the two spare segments 2000 more: 2900 points fill the ring and
+    // cross into the second segment.
     for (int i = 0; i < 2900; i++) {
       logger.logMetric(run, "loss", i, 1000L + i, i);
     }
@@ -93,13 +87,8 @@ class SpillTest {
 
   @Test
   void withoutRoomInTheSpillPointsAreDroppedAndCounted() throws Exception {
-    logger = new AsyncLogger(tracker, RING, spillDir, 1L << 30, SEGMENT);
     CountDownLatch gate = new CountDownLatch(1);
-    tracker.gate = gate;
-    logger.start();
-    RunHandle run = new RunHandle("r");
-    logger.createRun(run, null, 1L, Map.of("mlflow.runName", "r"), null);
-    blockTheWorker(run);
+    RunHandle run = startStuck(gate);
     for (int i = 0; i < 3500; i++) {
       logger.logMetric(run, "loss", i, 1000L + i, i);
     }
@@ -139,14 +128,23 @@ class SpillTest {
     assertFalse(spill.offerMetric(run, "m", 101, 101, 101), "closed: refused, never written to an unmapped page");
   }
 
-  /** Logs point -1 and waits until the worker is stuck writing it (its spares mapped before). */
-  private void blockTheWorker(RunHandle run) throws InterruptedException {
+  /**
+   * Starts a logger with a run and point -1, and waits until the worker is stuck writing that point
+   * until {@code gate} opens; it mapped its spare segments before. Nothing is written meanwhile.
+   */
+  private RunHandle startStuck(CountDownLatch gate) throws InterruptedException {
+    logger = new AsyncLogger(tracker, RING, spillDir, 1L << 30, SEGMENT);
+    tracker.gate = gate;
+    logger.start();
+    RunHandle run = new RunHandle("r");
+    logger.createRun(run, null, 1L, Map.of("mlflow.runName", "r"), null);
     logger.logMetric(run, "loss", -1, 999L, -1);
     long deadline = System.currentTimeMillis() + 10_000;
     while (!tracker.waitingAtGate && System.currentTimeMillis() < deadline) {
       Thread.sleep(5);
     }
     assertTrue(tracker.waitingAtGate, "the worker is writing the first point");
+    return run;
   }
 
   private static List<Double> range(int from, int to) {
