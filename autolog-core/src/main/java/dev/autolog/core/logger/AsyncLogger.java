@@ -515,7 +515,7 @@ public final class AsyncLogger {
     long dropped = droppedMetrics.get();
     if (dropped > 0) {
       AgentLog.warn(dropped + " metric points were dropped: more than " + metricCapacity
-          + " were waiting to be written and the spill to disk was not available (see the warning above)");
+          + " were waiting to be written, and " + spill.unavailableReason());
     }
   }
 

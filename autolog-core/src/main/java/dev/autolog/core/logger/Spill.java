@@ -28,8 +28,8 @@ import java.util.Map;
  *
  * <p>Each segment's file is deleted as soon as it is mapped (the mapping keeps its blocks until
  * it is released), so a killed process leaves nothing behind. Without a mapped spare segment
- * (the worker has not made one yet, or the disk refused) {@link #offerMetric} says no, and the
- * caller drops and counts the point.
+ * (the worker has not made one yet, the disk refused, or the cap is reached) {@link #offerMetric}
+ * says no, and the caller drops and counts the point; {@link #unavailableReason} says why.
  */
 final class Spill {
   private static final int RECORD_BYTES = 32;
@@ -53,6 +53,8 @@ final class Spill {
   private boolean broken; // guarded by this
   private boolean closed; // guarded by this
   private long mappedBytes; // guarded by this
+  /** Why the spill last had no room; guarded by this. */
+  private String unavailable = "no spill segment was ready (the logger's thread was busy writing)";
   private volatile boolean active;
   private int nextFile;
 
@@ -99,6 +101,7 @@ final class Spill {
           .putLong(off + 16, timestamp).putLong(off + 24, step);
     } catch (InternalError e) {
       // The JVM's report of a fault on the mapping (no disk space for the page): stop spilling.
+      unavailable = "the spill to " + dir + " failed: " + AgentLog.describe(e);
       broken = true;
       spares.clear();
       return false;
@@ -125,6 +128,7 @@ final class Spill {
     try {
       s.buffer.putInt(s.written * RECORD_BYTES, CONTROL);
     } catch (InternalError e) {
+      unavailable = "the spill to " + dir + " failed: " + AgentLog.describe(e);
       broken = true;
       spares.clear();
       return false;
@@ -138,6 +142,11 @@ final class Spill {
   /** Events spilled and not yet read. */
   synchronized long pending() {
     return pending;
+  }
+
+  /** Why the spill last had no room for an event, for the line that reports dropped points. */
+  synchronized String unavailableReason() {
+    return unavailable;
   }
 
   /** Metric points that went here since the start. */
@@ -158,10 +167,7 @@ final class Spill {
           return;
         }
         if (mappedBytes + segmentBytes > maxBytes) {
-          if (spares.isEmpty()) {
-            AgentLog.warnOnce("spill-full", "the spill in " + dir + " holds " + (mappedBytes >> 20)
-                + " MB, its cap (journal_max_mb); while the queue stays full, new points are dropped and counted");
-          }
+          unavailable = "the spill in " + dir + " reached its cap of " + (maxBytes >> 20) + " MB (journal_max_mb)";
           return;
         }
         mappedBytes += segmentBytes; // reserved; given back if the mapping fails
@@ -185,9 +191,9 @@ final class Spill {
         Files.deleteIfExists(file);
       }
     } catch (IOException | RuntimeException e) {
-      AgentLog.warnOnce("spill", "cannot spill metric points to " + dir + " (" + AgentLog.describe(e)
-          + "); while the queue is full, new points are dropped and counted");
+      // Not reported now: most jobs never fill the queue. The exit line names it if points were dropped.
       synchronized (this) {
+        unavailable = "the spill to " + dir + " failed: " + AgentLog.describe(e);
         broken = true;
         mappedBytes -= (long) segmentRecords * RECORD_BYTES;
       }

@@ -109,6 +109,7 @@ class SpillTest {
       assertTrue(spill.offerMetric(run, "m", i, i, i), "point " + i);
     }
     assertFalse(spill.offerMetric(run, "m", 100, 100, 100), "past the cap: refused, for the caller to count");
+    assertTrue(spill.unavailableReason().contains("reached its cap of 0 MB (journal_max_mb)"), spill.unavailableReason());
     List<Double> read = new ArrayList<>();
     EventRing.Reader reader = new EventRing.Reader() {
       @Override
