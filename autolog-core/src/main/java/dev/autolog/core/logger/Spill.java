@@ -52,7 +52,6 @@ final class Spill {
   private long spilledPoints; // guarded by this
   private boolean broken; // guarded by this
   private boolean closed; // guarded by this
-  private long mappedBytes; // guarded by this
   /** Why the spill last had no room; guarded by this. */
   private String unavailable = "no spill segment was ready (the logger's thread was busy writing)";
   private volatile boolean active;
@@ -100,11 +99,7 @@ final class Spill {
       s.buffer.putInt(off, id(run, runIds, runs)).putInt(off + 4, id(key, keyIds, keys)).putDouble(off + 8, value)
           .putLong(off + 16, timestamp).putLong(off + 24, step);
     } catch (InternalError e) {
-      // The JVM's report of a fault on the mapping (no disk space for the page): stop spilling.
-      unavailable = "the spill to " + dir + " failed: " + AgentLog.describe(e);
-      broken = true;
-      spares.clear();
-      return false;
+      return stopSpilling(e);
     }
     s.written++;
     pending++;
@@ -128,10 +123,7 @@ final class Spill {
     try {
       s.buffer.putInt(s.written * RECORD_BYTES, CONTROL);
     } catch (InternalError e) {
-      unavailable = "the spill to " + dir + " failed: " + AgentLog.describe(e);
-      broken = true;
-      spares.clear();
-      return false;
+      return stopSpilling(e);
     }
     s.written++;
     controls.addLast(event);
@@ -166,11 +158,11 @@ final class Spill {
         if (spares.size() >= SPARES || broken || closed) {
           return;
         }
-        if (mappedBytes + segmentBytes > maxBytes) {
+        // Only this (the worker's) thread adds segments, so the count cannot grow meanwhile.
+        if ((segments.size() + spares.size() + 1) * segmentBytes > maxBytes) {
           unavailable = "the spill in " + dir + " reached its cap of " + (maxBytes >> 20) + " MB (journal_max_mb)";
           return;
         }
-        mappedBytes += segmentBytes; // reserved; given back if the mapping fails
       }
       if (!mapSpare()) {
         return;
@@ -195,13 +187,12 @@ final class Spill {
       synchronized (this) {
         unavailable = "the spill to " + dir + " failed: " + AgentLog.describe(e);
         broken = true;
-        mappedBytes -= (long) segmentRecords * RECORD_BYTES;
       }
       return false;
     }
     synchronized (this) {
       if (closed) {
-        release(made);
+        made.release();
         return false;
       }
       spares.addLast(made);
@@ -229,7 +220,7 @@ final class Spill {
             break; // the segment being written: nothing more yet
           }
           segments.removeFirst();
-          release(s);
+          s.release();
           continue;
         }
         int off = s.read * RECORD_BYTES;
@@ -268,18 +259,25 @@ final class Spill {
   /** Releases every mapping (what was not read is gone); later offers are refused. */
   synchronized void close() {
     closed = true;
-    segments.forEach(this::release);
+    segments.forEach(Segment::release);
     segments.clear();
-    spares.forEach(this::release);
+    spares.forEach(Segment::release);
     spares.clear();
     controls.clear();
     pending = 0;
     active = false;
   }
 
-  private void release(Segment segment) {
-    segment.release();
-    mappedBytes -= (long) segmentRecords * RECORD_BYTES;
+  /**
+   * The JVM's report of a fault on a mapping (no disk space for a page): no more spilling. Caller
+   * holds the lock; the events already spilled stay readable.
+   */
+  private boolean stopSpilling(InternalError e) {
+    unavailable = "the spill to " + dir + " failed: " + AgentLog.describe(e);
+    broken = true;
+    spares.forEach(Segment::release);
+    spares.clear();
+    return false;
   }
 
   private Segment writable() {

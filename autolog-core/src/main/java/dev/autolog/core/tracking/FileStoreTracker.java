@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
@@ -125,14 +126,15 @@ public final class FileStoreTracker implements Tracker {
     List<String> conflicts = new java.util.ArrayList<>();
     for (Map.Entry<String, String> param : params.entrySet()) {
       Path file = keyPath(dir.resolve("params"), param.getKey());
-      if (Files.exists(file)) {
+      try {
+        // One system call for the usual case, a param logged once; the file says if it was logged before.
+        write(file, param.getValue(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      } catch (FileAlreadyExistsException e) {
         String old = Files.readString(file, StandardCharsets.UTF_8);
         if (!old.equals(param.getValue())) {
           conflicts.add("Param with key='" + param.getKey() + "' was already logged with value='" + old + "'");
         }
-        continue;
       }
-      writeValue(dir.resolve("params"), param.getKey(), param.getValue());
     }
     for (Map.Entry<String, String> tag : tags.entrySet()) {
       writeValue(dir.resolve("tags"), tag.getKey(), tag.getValue());
@@ -159,7 +161,7 @@ public final class FileStoreTracker implements Tracker {
   @Override
   public void logArtifact(RunInfo run, String artifactPath, Path file) throws IOException {
     Path target = keyPath(runDir(run.runId()).resolve("artifacts"), artifactPath);
-    Files.createDirectories(target.getParent());
+    directory(target.getParent());
     Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
   }
 
@@ -169,8 +171,7 @@ public final class FileStoreTracker implements Tracker {
       logArtifact(run, model.artifactPath() + "/" + file.getKey(), file.getValue());
     }
     Path mlmodel = keyPath(runDir(run.runId()).resolve("artifacts"), model.artifactPath() + "/MLmodel");
-    Files.createDirectories(mlmodel.getParent());
-    Files.writeString(mlmodel, MlModelFile.render(model, run.runId(), null), StandardCharsets.UTF_8);
+    write(mlmodel, MlModelFile.render(model, run.runId(), null));
     // What MLflow 2.x's FileStore.record_logged_model does: append to the run's model history tag.
     Path historyFile = keyPath(runDir(run.runId()).resolve("tags"), "mlflow.log-model.history");
     List<Object> history = new java.util.ArrayList<>();
@@ -326,6 +327,14 @@ public final class FileStoreTracker implements Tracker {
     write(keyPath(dir, key), value);
   }
 
+  /** Makes {@code dir} unless this store made or found it before. */
+  private void directory(Path dir) throws IOException {
+    if (!knownDirectories.contains(dir)) {
+      Files.createDirectories(dir);
+      knownDirectories.add(dir);
+    }
+  }
+
   /**
    * Writes {@code text} to {@code file}, making its directory only the first time this store writes
    * there: for the one small file per param and tag that the format asks for, a mkdir per file (and
@@ -334,10 +343,7 @@ public final class FileStoreTracker implements Tracker {
   private void write(Path file, String text, OpenOption... options) throws IOException {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     Path dir = file.getParent();
-    if (!knownDirectories.contains(dir)) {
-      Files.createDirectories(dir);
-      knownDirectories.add(dir);
-    }
+    directory(dir);
     try {
       Files.write(file, bytes, options);
     } catch (NoSuchFileException e) {
