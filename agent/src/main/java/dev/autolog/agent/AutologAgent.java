@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>when the first DL4J or Tribuo class loads, the bridge classes are defined in the bootstrap
- *       class loader ({@link BootstrapBridge}), connected to the modules' hooks, and Byte Buddy's
+ *       class loader ({@link BootstrapBridge}), connected to the modules' hooks, and the
  *       transformer is built ({@link Instrumenter}); it transforms that class and every later one;
  *   <li>when a hook first runs (the first training or evaluation call), the tracker, the logger
  *       thread, the run manager and the shutdown hook are created ({@link #startRuntime}).

@@ -1,79 +1,64 @@
 package dev.autolog.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.none;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-
+import dev.autolog.core.instrumentation.ClassFileFilter;
+import dev.autolog.core.instrumentation.HookWeaver;
 import dev.autolog.core.instrumentation.InstrumentationModule;
 import dev.autolog.core.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
 import java.util.List;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
 
 /**
- * Builds the modules' advice transformations with Byte Buddy, following the recipe the big agents
- * converge on: no class-format changes (so already-loaded classes can be retransformed),
- * decorate-only, type descriptions from the class-file pool, and everything outside the
- * instrumented libraries' packages ignored by name before any matching work.
+ * The transformer that instruments the modules' classes: the {@link HookWeaver} behind a
+ * report-once error handler. A class the weaver cannot instrument loads unchanged, and the
+ * failure is reported once per class (the JVM itself would drop the exception silently).
  *
- * <p>Before the modules' first class loads, the bridge classes must be in place and connected:
- * the modules' matchers check that a class loader sees the connected bridge.
+ * <p>It changes only method bodies, so it serves both classes being loaded (premain, through
+ * {@link LazyInstaller}) and classes already loaded, retransformed when the agent is attached late.
  */
-final class Instrumenter {
-  private Instrumenter() {}
+final class Instrumenter implements ClassFileTransformer {
+  private final HookWeaver weaver;
+
+  private Instrumenter(HookWeaver weaver) {
+    this.weaver = weaver;
+  }
+
+  /** The transformer for premain, which {@link LazyInstaller} hands the classes that may need it. */
+  static ClassFileTransformer transformer(List<InstrumentationModule> modules, ClassLoader agentLoader) {
+    return new Instrumenter(new HookWeaver(modules, agentLoader));
+  }
 
   /**
-   * The transformer for premain: not registered with the JVM, since {@link LazyInstaller} hands it
-   * the classes to transform; nothing needs retransforming, as none of them had loaded before.
+   * For agentmain: registers the transformer (retransformation-capable) for classes loaded from
+   * now on, and retransforms the modules' classes that have loaded already.
    */
-  static ClassFileTransformer transformer(List<InstrumentationModule> modules, ClassLoader agentLoader) {
-    return builder(modules, agentLoader).makeRaw();
-  }
-
-  /** Registers the transformations for agentmain, retransforming matching classes already loaded. */
   static void installOn(Instrumentation inst, List<InstrumentationModule> modules, ClassLoader agentLoader) {
-    builder(modules, agentLoader).installOn(inst);
-  }
-
-  private static AgentBuilder builder(List<InstrumentationModule> modules, ClassLoader agentLoader) {
-    ElementMatcher.Junction<TypeDescription> instrumented = none();
-    for (InstrumentationModule module : modules) {
-      for (String prefix : module.instrumentedPackages()) {
-        instrumented = instrumented.or(nameStartsWith(prefix));
+    ClassFileFilter filter = ClassFileFilter.of(modules);
+    ClassFileTransformer transformer = transformer(modules, agentLoader);
+    inst.addTransformer(new LazyInstaller(filter, () -> transformer), true);
+    for (Class<?> loaded : inst.getAllLoadedClasses()) {
+      if (inst.isModifiableClass(loaded) && filter.mayAccept(loaded.getName().replace('.', '/'))) {
+        try {
+          // One at a time: a class that fails must not keep the others unchanged.
+          inst.retransformClasses(loaded);
+        } catch (Throwable t) {
+          AgentLog.warnOnce("retransform-" + loaded.getName(),
+              "could not instrument " + loaded.getName() + ": " + AgentLog.describe(t));
+        }
       }
     }
-    AgentBuilder builder =
-        new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-            .disableClassFormatChanges()
-            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-            .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-            .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
-            .with(AgentBuilder.PoolStrategy.Default.FAST)
-            .with(new ErrorListener())
-            .ignore(not(instrumented));
-    for (InstrumentationModule module : modules) {
-      builder = module.extend(builder, agentLoader);
-    }
-    return builder;
   }
 
-  /** Transformation errors are otherwise silent; report each class once. */
-  private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
-    @Override
-    public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
-      AgentLog.warnOnce("transform-" + typeName, "could not instrument " + typeName + ": " + AgentLog.describe(throwable));
-    }
-
-    @Override
-    public void onTransformation(TypeDescription typeDescription, ClassLoader classLoader, JavaModule module,
-        boolean loaded, net.bytebuddy.dynamic.DynamicType dynamicType) {
-      AgentLog.debug("instrumented " + typeDescription.getName());
+  @Override
+  public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+      ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+    try {
+      return weaver.weave(loader, className, classfileBuffer);
+    } catch (Throwable t) {
+      AgentLog.warnOnce("transform-" + className,
+          "could not instrument " + className.replace('/', '.') + ": " + AgentLog.describe(t));
+      return null;
     }
   }
 }

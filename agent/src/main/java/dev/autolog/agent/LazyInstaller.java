@@ -9,18 +9,21 @@ import java.util.function.Supplier;
 /**
  * The only transformer {@code premain} registers: a check of each loading class's name against the
  * instrumented packages, cheap enough to add next to nothing to start-up or to the loading of the
- * job's other classes. Byte Buddy (about a thousand classes, a third of a second) stays unloaded
- * until the first class of an instrumented package loads that may need instrumenting.
+ * job's other classes. The weaver, its ASM classes and the bridge stay unloaded until the first
+ * class of an instrumented package loads that may need instrumenting.
  *
  * <p>Which classes may is the {@link ClassFileFilter}'s call: of those packages, only classes whose
- * bytes hold one of their module's markers reach Byte Buddy. The rest (most of a library) load
- * after a byte search instead of Byte Buddy's type matching.
+ * bytes hold one of their module's markers reach the weaver. The rest (most of a library) load
+ * after a byte search instead of being parsed.
  *
  * <p>The first class that passes makes this transformer build the real one (the {@code installer}), on the
  * thread loading the class, and then hand it that class and every later one of those packages.
  * Building it inside the callback is safe because the real transformer is never registered with
  * the JVM and nothing is retransformed: the class being defined is transformed here directly, and no
  * class of those packages can have loaded before it.
+ *
+ * <p>A late attach registers it retransformation-capable, with a real transformer built already,
+ * and retransforms the packages' loaded classes through it.
  *
  * <p>Threads loading such classes meanwhile wait for the build; classes the build itself loads on
  * the building thread are left alone (none are of those packages). If the build fails, the failure
@@ -55,8 +58,8 @@ final class LazyInstaller implements ClassFileTransformer {
     try {
       return real.transform(module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
     } catch (Throwable t) {
-      // Byte Buddy has reported the failure through its listener (Instrumenter), then thrown it on,
-      // for a JVM that ignores it; the class loads unchanged.
+      // The real transformer reports its own failures (Instrumenter); this is for one that throws
+      // anyway, which the JVM would ignore: the class loads unchanged.
       AgentLog.debug("left " + className + " unchanged: " + AgentLog.describe(t));
       return null;
     }

@@ -2,11 +2,14 @@ package dev.autolog.dl4j;
 
 import dev.autolog.core.config.AutologConfig;
 import dev.autolog.core.instrumentation.InstrumentationModule;
+import dev.autolog.core.instrumentation.TypeInstrumentation;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 
 /** Deeplearning4j: training ({@code fit}), early stopping and evaluation of MLN and CG. */
 public final class Dl4jInstrumentationModule implements InstrumentationModule {
+  /** The bridge the instrumented methods call, named so that loading this class does not load it. */
+  static final String BRIDGE = "dev.autolog.bootstrap.Dl4jBridge";
+
   @Override
   public String name() {
     return "dl4j";
@@ -24,7 +27,7 @@ public final class Dl4jInstrumentationModule implements InstrumentationModule {
 
   @Override
   public List<String> bridgeClasses() {
-    return List.of("dev.autolog.bootstrap.Dl4jBridge$Hooks", "dev.autolog.bootstrap.Dl4jBridge");
+    return List.of(BRIDGE + "$Hooks", BRIDGE);
   }
 
   @Override
@@ -33,9 +36,8 @@ public final class Dl4jInstrumentationModule implements InstrumentationModule {
   }
 
   @Override
-  public AgentBuilder extend(AgentBuilder builder, ClassLoader agentLoader) {
-    builder = FitInstrumentation.apply(builder, agentLoader);
-    builder = EarlyStoppingInstrumentation.apply(builder, agentLoader);
-    return EvaluationInstrumentation.apply(builder, agentLoader);
+  public List<TypeInstrumentation> typeInstrumentations() {
+    return List.of(FitInstrumentation.instrumentation(), EarlyStoppingInstrumentation.instrumentation(),
+        EvaluationInstrumentation.instrumentation());
   }
 }

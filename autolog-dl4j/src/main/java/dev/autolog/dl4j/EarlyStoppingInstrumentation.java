@@ -1,20 +1,19 @@
 package dev.autolog.dl4j;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.autolog.core.instrumentation.HookValue.RETURNED;
+import static dev.autolog.core.instrumentation.HookValue.THIS;
+import static dev.autolog.core.instrumentation.HookValue.THROWN;
+import static dev.autolog.core.instrumentation.HookValue.TOKEN;
+import static dev.autolog.core.instrumentation.MethodMatcher.isPublic;
+import static dev.autolog.core.instrumentation.MethodMatcher.named;
+import static dev.autolog.core.instrumentation.MethodMatcher.takesArguments;
+import static dev.autolog.core.instrumentation.TypeMatcher.hasSuperType;
+import static dev.autolog.core.instrumentation.TypeMatcher.nameStartsWith;
+import static dev.autolog.core.instrumentation.TypeMatcher.notInterface;
 
-import dev.autolog.bootstrap.Dl4jBridge;
-import dev.autolog.core.instrumentation.ResolvedAdvice;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
-import net.bytebuddy.matcher.ElementMatchers;
+import dev.autolog.core.instrumentation.MethodHook;
+import dev.autolog.core.instrumentation.TypeInstrumentation;
+import java.util.List;
 
 /**
  * {@code fit()} and {@code pretrain()} of early-stopping trainers. The trainer drives the model
@@ -24,34 +23,13 @@ import net.bytebuddy.matcher.ElementMatchers;
 final class EarlyStoppingInstrumentation {
   private EarlyStoppingInstrumentation() {}
 
-  static AgentBuilder apply(AgentBuilder builder, ClassLoader agentLoader) {
-    return builder
-        .type(nameStartsWith("org.deeplearning4j.earlystopping.")
-                .and(not(isInterface()))
-                .and(ElementMatchers.failSafe(
-                    hasSuperType(named("org.deeplearning4j.earlystopping.trainer.IEarlyStoppingTrainer")))),
-            HooksVisibility.INSTANCE)
-        .transform(new ResolvedAdvice(agentLoader, namedOneOf("fit", "pretrain").and(takesArguments(0)).and(isPublic()),
-                EarlyStoppingInstrumentation.class.getName() + "$FitAdvice"));
-  }
-
-  /** Inlined into the trainer's {@code fit()}. */
-  @SuppressWarnings("unused")
-  public static final class FitAdvice {
-    private FitAdvice() {}
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static Object enter(@Advice.This Object trainer) {
-      return Dl4jBridge.earlyStoppingEnter(trainer);
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void exit(
-        @Advice.Enter Object token,
-        @Advice.This Object trainer,
-        @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object result,
-        @Advice.Thrown Throwable thrown) {
-      Dl4jBridge.earlyStoppingExit(token, trainer, result, thrown);
-    }
+  /** {@code Dl4jBridge.earlyStoppingEnter(trainer)} and {@code earlyStoppingExit(token, trainer, result, thrown)}. */
+  static TypeInstrumentation instrumentation() {
+    return new TypeInstrumentation(nameStartsWith("org.deeplearning4j.earlystopping.")
+            .and(notInterface())
+            .and(hasSuperType("org.deeplearning4j.earlystopping.trainer.IEarlyStoppingTrainer")),
+        new MethodHook(named("fit", "pretrain").and(takesArguments(0)).and(isPublic()),
+            Dl4jInstrumentationModule.BRIDGE, "earlyStoppingEnter", List.of(THIS),
+            "earlyStoppingExit", List.of(TOKEN, THIS, RETURNED, THROWN)));
   }
 }

@@ -1,13 +1,15 @@
 package dev.autolog.dl4j;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.autolog.core.instrumentation.HookValue.RETURNED;
+import static dev.autolog.core.instrumentation.HookValue.THIS;
+import static dev.autolog.core.instrumentation.HookValue.THROWN;
+import static dev.autolog.core.instrumentation.HookValue.TOKEN;
+import static dev.autolog.core.instrumentation.MethodMatcher.named;
+import static dev.autolog.core.instrumentation.MethodMatcher.takesArguments;
 
-import dev.autolog.bootstrap.Dl4jBridge;
-import dev.autolog.core.instrumentation.ResolvedAdvice;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
+import dev.autolog.core.instrumentation.MethodHook;
+import dev.autolog.core.instrumentation.TypeInstrumentation;
+import java.util.List;
 
 /**
  * The evaluation funnels: every {@code evaluate*} and {@code doEvaluation} overload of a network
@@ -17,30 +19,11 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
 final class EvaluationInstrumentation {
   private EvaluationInstrumentation() {}
 
-  static AgentBuilder apply(AgentBuilder builder, ClassLoader agentLoader) {
-    return builder
-        .type(FitInstrumentation.networkTypes(), HooksVisibility.INSTANCE)
-        .transform(new ResolvedAdvice(agentLoader, named("doEvaluationHelper").and(takesArguments(2)),
-                EvaluationInstrumentation.class.getName() + "$EvaluateAdvice"));
-  }
-
-  /** Inlined into {@code doEvaluationHelper}. */
-  @SuppressWarnings("unused")
-  public static final class EvaluateAdvice {
-    private EvaluateAdvice() {}
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static Object enter(@Advice.This Object model) {
-      return Dl4jBridge.evaluateEnter(model);
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void exit(
-        @Advice.Enter Object token,
-        @Advice.This Object model,
-        @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object result,
-        @Advice.Thrown Throwable thrown) {
-      Dl4jBridge.evaluateExit(token, model, result, thrown);
-    }
+  /** {@code Dl4jBridge.evaluateEnter(model)} and {@code evaluateExit(token, model, evaluations, thrown)}. */
+  static TypeInstrumentation instrumentation() {
+    return new TypeInstrumentation(FitInstrumentation.networkTypes(),
+        new MethodHook(named("doEvaluationHelper").and(takesArguments(2)),
+            Dl4jInstrumentationModule.BRIDGE, "evaluateEnter", List.of(THIS),
+            "evaluateExit", List.of(TOKEN, THIS, RETURNED, THROWN)));
   }
 }

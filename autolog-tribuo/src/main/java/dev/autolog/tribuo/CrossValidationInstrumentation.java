@@ -1,13 +1,16 @@
 package dev.autolog.tribuo;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.autolog.core.instrumentation.HookValue.RETURNED;
+import static dev.autolog.core.instrumentation.HookValue.THIS;
+import static dev.autolog.core.instrumentation.HookValue.THROWN;
+import static dev.autolog.core.instrumentation.HookValue.TOKEN;
+import static dev.autolog.core.instrumentation.MethodMatcher.named;
+import static dev.autolog.core.instrumentation.MethodMatcher.takesArguments;
 
-import dev.autolog.bootstrap.TribuoBridge;
-import dev.autolog.core.instrumentation.ResolvedAdvice;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
+import dev.autolog.core.instrumentation.MethodHook;
+import dev.autolog.core.instrumentation.TypeInstrumentation;
+import dev.autolog.core.instrumentation.TypeMatcher;
+import java.util.List;
 
 /**
  * {@code CrossValidation.evaluate()}: a parent scope. Its folds' {@code trainer.train(..)} calls
@@ -19,29 +22,11 @@ final class CrossValidationInstrumentation {
 
   private CrossValidationInstrumentation() {}
 
-  static AgentBuilder apply(AgentBuilder builder, ClassLoader agentLoader) {
-    return builder
-        .type(named(CROSS_VALIDATION), HooksVisibility.INSTANCE)
-        .transform(new ResolvedAdvice(agentLoader, named("evaluate").and(takesArguments(0)),
-                CrossValidationInstrumentation.class.getName() + "$EvaluateAdvice"));
-  }
-
-  /** Inlined into {@code CrossValidation.evaluate()}. */
-  @SuppressWarnings("unused")
-  public static final class EvaluateAdvice {
-    private EvaluateAdvice() {}
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static Object enter(@Advice.This Object crossValidation) {
-      return TribuoBridge.crossValidationEnter(crossValidation);
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void exit(
-        @Advice.Enter Object token,
-        @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object result,
-        @Advice.Thrown Throwable thrown) {
-      TribuoBridge.crossValidationExit(token, result, thrown);
-    }
+  /** {@code TribuoBridge.crossValidationEnter(crossValidation)} and {@code crossValidationExit(token, folds, thrown)}. */
+  static TypeInstrumentation instrumentation() {
+    return new TypeInstrumentation(TypeMatcher.named(CROSS_VALIDATION),
+        new MethodHook(named("evaluate").and(takesArguments(0)),
+            TribuoInstrumentationModule.BRIDGE, "crossValidationEnter", List.of(THIS),
+            "crossValidationExit", List.of(TOKEN, RETURNED, THROWN)));
   }
 }

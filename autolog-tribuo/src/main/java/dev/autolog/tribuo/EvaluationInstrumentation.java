@@ -1,19 +1,19 @@
 package dev.autolog.tribuo;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isBridge;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static dev.autolog.core.instrumentation.HookValue.ARGUMENT_0;
+import static dev.autolog.core.instrumentation.HookValue.RETURNED;
+import static dev.autolog.core.instrumentation.HookValue.THROWN;
+import static dev.autolog.core.instrumentation.HookValue.TOKEN;
+import static dev.autolog.core.instrumentation.MethodMatcher.hasCode;
+import static dev.autolog.core.instrumentation.MethodMatcher.named;
+import static dev.autolog.core.instrumentation.MethodMatcher.notBridge;
+import static dev.autolog.core.instrumentation.MethodMatcher.takesArgument;
+import static dev.autolog.core.instrumentation.TypeMatcher.hasSuperType;
+import static dev.autolog.core.instrumentation.TypeMatcher.nameStartsWith;
 
-import dev.autolog.bootstrap.TribuoBridge;
-import dev.autolog.core.instrumentation.ResolvedAdvice;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
-import net.bytebuddy.matcher.ElementMatchers;
+import dev.autolog.core.instrumentation.MethodHook;
+import dev.autolog.core.instrumentation.TypeInstrumentation;
+import java.util.List;
 
 /**
  * Every {@code evaluate(Model, ...)} of {@code org.tribuo.evaluation.Evaluator} and the Tribuo
@@ -25,35 +25,12 @@ import net.bytebuddy.matcher.ElementMatchers;
 final class EvaluationInstrumentation {
   private EvaluationInstrumentation() {}
 
-  static AgentBuilder apply(AgentBuilder builder, ClassLoader agentLoader) {
-    return builder
-        .type(nameStartsWith("org.tribuo.")
-                .and(ElementMatchers.failSafe(hasSuperType(named("org.tribuo.evaluation.Evaluator")))),
-            HooksVisibility.INSTANCE)
-        .transform(new ResolvedAdvice(agentLoader, named("evaluate")
-                    .and(not(isAbstract()))
-                    .and(not(isBridge()))
-                    .and(takesArgument(0, named("org.tribuo.Model"))),
-                EvaluationInstrumentation.class.getName() + "$EvaluateAdvice"));
-  }
-
-  /** Inlined into {@code evaluate}. */
-  @SuppressWarnings("unused")
-  public static final class EvaluateAdvice {
-    private EvaluateAdvice() {}
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static Object enter(@Advice.Argument(value = 0, typing = Assigner.Typing.DYNAMIC) Object model) {
-      return TribuoBridge.evaluateEnter(model);
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void exit(
-        @Advice.Enter Object token,
-        @Advice.Argument(value = 0, typing = Assigner.Typing.DYNAMIC) Object model,
-        @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object evaluation,
-        @Advice.Thrown Throwable thrown) {
-      TribuoBridge.evaluateExit(token, model, evaluation, thrown);
-    }
+  /** {@code TribuoBridge.evaluateEnter(model)} and {@code evaluateExit(token, model, evaluation, thrown)}. */
+  static TypeInstrumentation instrumentation() {
+    return new TypeInstrumentation(
+        nameStartsWith("org.tribuo.").and(hasSuperType("org.tribuo.evaluation.Evaluator")),
+        new MethodHook(named("evaluate").and(hasCode()).and(notBridge()).and(takesArgument(0, "org.tribuo.Model")),
+            TribuoInstrumentationModule.BRIDGE, "evaluateEnter", List.of(ARGUMENT_0),
+            "evaluateExit", List.of(TOKEN, ARGUMENT_0, RETURNED, THROWN)));
   }
 }

@@ -1,19 +1,22 @@
 package dev.autolog.tribuo;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isBridge;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static dev.autolog.core.instrumentation.HookValue.ARGUMENT_0;
+import static dev.autolog.core.instrumentation.HookValue.ARGUMENT_1;
+import static dev.autolog.core.instrumentation.HookValue.ARGUMENT_2;
+import static dev.autolog.core.instrumentation.HookValue.RETURNED;
+import static dev.autolog.core.instrumentation.HookValue.THIS;
+import static dev.autolog.core.instrumentation.HookValue.THROWN;
+import static dev.autolog.core.instrumentation.HookValue.TOKEN;
+import static dev.autolog.core.instrumentation.MethodMatcher.hasCode;
+import static dev.autolog.core.instrumentation.MethodMatcher.named;
+import static dev.autolog.core.instrumentation.MethodMatcher.notBridge;
+import static dev.autolog.core.instrumentation.MethodMatcher.takesArgument;
+import static dev.autolog.core.instrumentation.TypeMatcher.hasSuperType;
+import static dev.autolog.core.instrumentation.TypeMatcher.nameStartsWith;
 
-import dev.autolog.bootstrap.TribuoBridge;
-import dev.autolog.core.instrumentation.ResolvedAdvice;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
-import net.bytebuddy.matcher.ElementMatchers;
+import dev.autolog.core.instrumentation.MethodHook;
+import dev.autolog.core.instrumentation.TypeInstrumentation;
+import java.util.List;
 
 /**
  * Every {@code train(Dataset, ...)} declared by {@code org.tribuo.Trainer} (its default methods)
@@ -29,38 +32,11 @@ final class TrainInstrumentation {
 
   private TrainInstrumentation() {}
 
-  static AgentBuilder apply(AgentBuilder builder, ClassLoader agentLoader) {
-    return builder
-        .type(nameStartsWith("org.tribuo.").and(ElementMatchers.failSafe(hasSuperType(named(TRAINER)))),
-            HooksVisibility.INSTANCE)
-        .transform(new ResolvedAdvice(agentLoader, named("train")
-                    .and(not(isAbstract()))
-                    .and(not(isBridge()))
-                    .and(takesArgument(0, named("org.tribuo.Dataset"))),
-                TrainInstrumentation.class.getName() + "$TrainAdvice"));
-  }
-
-  /** Inlined into {@code train}; one call into the bridge each way. */
-  @SuppressWarnings("unused")
-  public static final class TrainAdvice {
-    private TrainAdvice() {}
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static Object enter(
-        @Advice.This Object trainer,
-        @Advice.Argument(value = 0, typing = Assigner.Typing.DYNAMIC) Object dataset,
-        @Advice.Argument(value = 1, optional = true, typing = Assigner.Typing.DYNAMIC) Object runProvenance,
-        @Advice.Argument(value = 2, optional = true, typing = Assigner.Typing.DYNAMIC) Object invocationCount) {
-      return TribuoBridge.trainEnter(trainer, dataset, runProvenance, invocationCount);
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void exit(
-        @Advice.Enter Object token,
-        @Advice.This Object trainer,
-        @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object model,
-        @Advice.Thrown Throwable thrown) {
-      TribuoBridge.trainExit(token, trainer, model, thrown);
-    }
+  /** {@code TribuoBridge.trainEnter(trainer, dataset, runProvenance, invocationCount)} and its exit. */
+  static TypeInstrumentation instrumentation() {
+    return new TypeInstrumentation(nameStartsWith("org.tribuo.").and(hasSuperType(TRAINER)),
+        new MethodHook(named("train").and(hasCode()).and(notBridge()).and(takesArgument(0, "org.tribuo.Dataset")),
+            TribuoInstrumentationModule.BRIDGE, "trainEnter", List.of(THIS, ARGUMENT_0, ARGUMENT_1, ARGUMENT_2),
+            "trainExit", List.of(TOKEN, THIS, RETURNED, THROWN)));
   }
 }

@@ -2,11 +2,14 @@ package dev.autolog.tribuo;
 
 import dev.autolog.core.config.AutologConfig;
 import dev.autolog.core.instrumentation.InstrumentationModule;
+import dev.autolog.core.instrumentation.TypeInstrumentation;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 
 /** Tribuo: every trainer's {@code train}, every evaluator's {@code evaluate}, and cross-validation. */
 public final class TribuoInstrumentationModule implements InstrumentationModule {
+  /** The bridge the instrumented methods call, named so that loading this class does not load it. */
+  static final String BRIDGE = "dev.autolog.bootstrap.TribuoBridge";
+
   @Override
   public String name() {
     return "tribuo";
@@ -35,7 +38,7 @@ public final class TribuoInstrumentationModule implements InstrumentationModule 
 
   @Override
   public List<String> bridgeClasses() {
-    return List.of("dev.autolog.bootstrap.TribuoBridge$Hooks", "dev.autolog.bootstrap.TribuoBridge");
+    return List.of(BRIDGE + "$Hooks", BRIDGE);
   }
 
   @Override
@@ -44,9 +47,8 @@ public final class TribuoInstrumentationModule implements InstrumentationModule 
   }
 
   @Override
-  public AgentBuilder extend(AgentBuilder builder, ClassLoader agentLoader) {
-    builder = TrainInstrumentation.apply(builder, agentLoader);
-    builder = EvaluationInstrumentation.apply(builder, agentLoader);
-    return CrossValidationInstrumentation.apply(builder, agentLoader);
+  public List<TypeInstrumentation> typeInstrumentations() {
+    return List.of(TrainInstrumentation.instrumentation(), EvaluationInstrumentation.instrumentation(),
+        CrossValidationInstrumentation.instrumentation());
   }
 }

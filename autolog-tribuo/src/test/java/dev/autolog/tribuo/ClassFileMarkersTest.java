@@ -23,7 +23,7 @@ import net.bytebuddy.pool.TypePool;
 import org.junit.jupiter.api.Test;
 
 /**
- * The class-file markers let the agent skip most Tribuo classes without Byte Buddy. That is only
+ * The class-file markers let the agent skip most Tribuo classes without the weaver. That is only
  * sound if every class declaring a method the instrumentation advises holds a marker: checked here
  * on every class of every Tribuo jar on the test class path.
  */
@@ -73,7 +73,7 @@ class ClassFileMarkersTest {
     assertTrue(advised.size() >= 20, "trainers and evaluators found: " + advised);
     assertTrue(advised.contains("org/tribuo/Trainer"), "the interface's default train methods");
     assertTrue(advised.contains("org/tribuo/evaluation/CrossValidation"));
-    assertTrue(passed * 4 < classes, passed + " of " + classes + " classes reach Byte Buddy");
-    System.out.println(passed + " of " + classes + " Tribuo classes reach Byte Buddy; " + advised.size() + " declare advised methods");
+    assertTrue(passed * 4 < classes, passed + " of " + classes + " classes reach the weaver");
+    System.out.println(passed + " of " + classes + " Tribuo classes reach the weaver; " + advised.size() + " declare advised methods");
   }
 }

@@ -1,19 +1,21 @@
 package dev.autolog.tribuo;
 
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autolog.core.Autolog;
 import dev.autolog.core.config.ConfigLoader;
 import dev.autolog.core.config.ConfigResult;
+import dev.autolog.core.instrumentation.ClassFileFilter;
+import dev.autolog.core.instrumentation.HookWeaver;
 import dev.autolog.core.logger.AsyncLogger;
 import dev.autolog.core.run.RunContext;
 import dev.autolog.core.run.RunManager;
 import dev.autolog.core.tracking.FileStoreTracker;
 import java.io.IOException;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,11 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.ByteBuddyAgent;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.utility.JavaModule;
 
 /**
  * The Tribuo module installed into this test JVM the way the agent installs it (same AgentBuilder
@@ -47,7 +45,7 @@ final class InProcessAgent {
   private InProcessAgent() {}
 
   /** Installs the agent once; returns the file store all runs go to. */
-  static synchronized FileStore install() throws IOException {
+  static synchronized FileStore install() throws Exception {
     if (store == null) {
       Path dir = Files.createTempDirectory("autolog-tribuo-test-");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(dir)));
@@ -60,27 +58,36 @@ final class InProcessAgent {
       logger.start();
       Autolog.install(new Autolog.Runtime(result.config(), runs));
 
-      Instrumentation inst = ByteBuddyAgent.install();
-      AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-          .disableClassFormatChanges()
-          .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-          .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-          .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
-          .with(AgentBuilder.PoolStrategy.Default.FAST)
-          .with(new AgentBuilder.Listener.Adapter() {
-            @Override
-            public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable t) {
-              transformErrors.add(typeName + ": " + t);
-            }
-          })
-          .ignore(not(nameStartsWith("org.tribuo.")));
       TribuoInstrumentationModule module = new TribuoInstrumentationModule();
       assertTrue(module.enabled(result.config()));
       // The bridge stays on this JVM's class path (the agent defines it in the bootstrap loader).
       module.connectHooks();
-      module.extend(builder, TribuoHooks.class.getClassLoader()).installOn(inst);
+      // As a late attach does: Tribuo classes loaded already (by JUnit's discovery) are retransformed.
+      ClassFileFilter filter = ClassFileFilter.of(List.of(module));
+      HookWeaver weaver = new HookWeaver(List.of(module), TribuoHooks.class.getClassLoader());
+      Instrumentation inst = ByteBuddyAgent.install();
+      inst.addTransformer(new ClassFileTransformer() {
+        @Override
+        public byte[] transform(Module m, ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
+            byte[] bytes) {
+          if (name == null || !filter.accepts(name, bytes)) {
+            return null;
+          }
+          try {
+            return weaver.weave(loader, name, bytes);
+          } catch (Throwable t) {
+            transformErrors.add(name + ": " + t);
+            return null;
+          }
+        }
+      }, true);
+      for (Class<?> loaded : inst.getAllLoadedClasses()) {
+        if (loaded.getName().startsWith("org.tribuo.") && inst.isModifiableClass(loaded)) {
+          inst.retransformClasses(loaded);
+        }
+      }
     }
-    assertEquals(List.of(), transformErrors, "Byte Buddy could not instrument some Tribuo classes");
+    assertEquals(List.of(), transformErrors, "the weaver could not instrument some Tribuo classes");
     return new FileStore(store);
   }
 

@@ -9,8 +9,8 @@ import java.util.Map;
  * Decides, from a loading class's name and bytes alone, whether it may need instrumenting: it
  * must be in one of the modules' packages, and its class file must hold one of that module's
  * {@linkplain InstrumentationModule#classFileMarkers markers}. Nothing is parsed or loaded, so
- * the classes it turns away cost a name check and a byte search instead of Byte Buddy's type
- * matching.
+ * the classes it turns away cost a name check and a byte search instead of parsing and type
+ * matching by the {@link HookWeaver}.
  */
 public final class ClassFileFilter {
   private final String[] prefixes;
@@ -40,6 +40,16 @@ public final class ClassFileFilter {
       }
     }
     return new ClassFileFilter(markersByPrefix);
+  }
+
+  /** Whether the class named {@code internalName} is in one of the packages, whatever its class file holds. */
+  public boolean mayAccept(String internalName) {
+    for (String prefix : prefixes) {
+      if (internalName.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

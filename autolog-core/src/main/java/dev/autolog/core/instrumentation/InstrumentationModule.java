@@ -2,20 +2,19 @@ package dev.autolog.core.instrumentation;
 
 import dev.autolog.core.config.AutologConfig;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
  * One instrumented library (DL4J, Tribuo). Found with {@link java.util.ServiceLoader}; the agent
- * installs every module whose {@link #enabled} says so. A module adds its type transformations and
- * nothing else: advice classes are referred to by name so the agent never loads them itself.
+ * installs every module whose {@link #enabled} says so. A module describes what to instrument
+ * ({@link #typeInstrumentations}) and nothing else; the agent's {@link HookWeaver} does it.
  *
  * <p>The agent instantiates modules before {@code main} and only asks them for {@link #name},
  * {@link #enabled}, {@link #instrumentedPackages} and {@link #classFileMarkers} then: those must stay cheap and must not touch
- * Byte Buddy or the bridge classes. The rest is called when the first class of an instrumented
+ * ASM or the bridge classes. The rest is called when the first class of an instrumented
  * package loads, in this order: {@link #bridgeClasses} (defined in the bootstrap class loader),
- * {@link #connectHooks}, {@link #extend}.
+ * {@link #connectHooks}, {@link #typeInstrumentations}.
  *
- * <p>Advice inlined into a library's classes calls the module's <em>bridge</em>: a small class
+ * <p>The calls inlined into a library's classes go to the module's <em>bridge</em>: a small class
  * in package {@code dev.autolog.bootstrap} with static methods that take and return JDK types only
  * and forward to the module's hooks. The agent defines the bridge classes in the bootstrap class
  * loader, so library classes see them whichever class loader loaded the library.
@@ -37,10 +36,10 @@ public interface InstrumentationModule {
   /**
    * Strings of which the class file of every class this module transforms holds at least one,
    * such as the descriptor prefix of an instrumented method's parameters ({@code (Lorg/tribuo/Dataset;}).
-   * A class of the instrumented packages whose bytes hold none of them loads without Byte Buddy
-   * looking at it: a byte search costs microseconds, while Byte Buddy's type matching reads the
-   * class's whole type hierarchy. Must be cheap and must not touch Byte Buddy. Empty (the default)
-   * hands Byte Buddy every class of the packages.
+   * A class of the instrumented packages whose bytes hold none of them loads without the weaver
+   * looking at it: a byte search costs microseconds, while type matching parses the class and
+   * reads its type hierarchy. Must be cheap and must not touch ASM. Empty (the default) hands the
+   * weaver every class of the packages.
    */
   default List<String> classFileMarkers() {
     return List.of();
@@ -56,6 +55,6 @@ public interface InstrumentationModule {
   /** Connects the module's bridge to its hooks; called after the bridge classes are in place. */
   void connectHooks();
 
-  /** Adds this module's transformations; {@code agentLoader} is where its advice classes live. */
-  AgentBuilder extend(AgentBuilder builder, ClassLoader agentLoader);
+  /** What to instrument: the classes, and the bridge calls their methods get. */
+  List<TypeInstrumentation> typeInstrumentations();
 }

@@ -1,0 +1,193 @@
+package dev.autolog.core.instrumentation;
+
+import dev.autolog.core.log.AgentLog;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+
+/**
+ * Applies the modules' {@link TypeInstrumentation}s to class files, with nothing but ASM (Byte
+ * Buddy's copy): match the class by name and by the super types its class files name, find the
+ * hooked methods, and inline the bridge calls ({@link HookInliner}). Methods without a hook are
+ * copied as they are. No class is loaded or defined to decide or to transform, and the class's
+ * shape (fields, methods, signatures) does not change, so the same transformation serves classes
+ * being loaded and classes being retransformed.
+ *
+ * <p>It replaces Byte Buddy's {@code AgentBuilder} and {@code Advice}, whose own classes (about
+ * 1,200 of them) took 0.4 s to load on the job's thread before the first DL4J or Tribuo class
+ * could; this loads about 40.
+ */
+public final class HookWeaver {
+  private final List<Candidate> candidates = new ArrayList<>();
+  private final ClassLoader agentLoader;
+  private final SuperTypes superTypes = new SuperTypes();
+  /** Per class loader, per bridge class: whether the loader sees the agent's bridge. */
+  private final Map<ClassLoader, Map<String, Boolean>> bridgeVisible = new WeakHashMap<>();
+
+  private record Candidate(String module, TypeInstrumentation instrumentation) {}
+
+  /**
+   * @param modules the enabled modules
+   * @param agentLoader the class loader whose view of each bridge class is the connected one
+   */
+  public HookWeaver(List<InstrumentationModule> modules, ClassLoader agentLoader) {
+    this.agentLoader = agentLoader;
+    for (InstrumentationModule module : modules) {
+      for (TypeInstrumentation instrumentation : module.typeInstrumentations()) {
+        candidates.add(new Candidate(module.name(), instrumentation));
+      }
+    }
+  }
+
+  /**
+   * The class file with the hooks inlined, or null if none applies to it.
+   *
+   * @param loader the class loader defining the class (null: the bootstrap loader)
+   * @param internalName the class's name, e.g. {@code org/tribuo/Trainer}
+   * @param classFile its bytes
+   * @throws RuntimeException if the class cannot be instrumented (it then loads unchanged)
+   */
+  public byte[] weave(ClassLoader loader, String internalName, byte[] classFile) {
+    ClassReader reader = new ClassReader(classFile);
+    List<MethodHook> hooks = hooksFor(loader, internalName, reader);
+    if (hooks.isEmpty()) {
+      return null;
+    }
+    Map<String, MethodHook> hooked = new HashMap<>();
+    Map<String, Integer> maxLocals = new HashMap<>();
+    reader.accept(new HookedMethods(hooks, hooked, maxLocals),
+        ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+    if (hooked.isEmpty()) {
+      return null;
+    }
+    // Sharing the reader's constant pool lets the writer copy every other method's bytes as they are.
+    ClassWriter writer = new ClassWriter(reader, 0);
+    reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+      private boolean framed;
+
+      @Override
+      public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+        framed = (version & 0xFFFF) >= Opcodes.V1_6;
+        super.visit(version, access, name, signature, superName, interfaces);
+      }
+
+      @Override
+      public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+          String[] exceptions) {
+        MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+        MethodHook hook = hooked.get(name + descriptor);
+        return hook == null ? next
+            : new HookInliner(next, internalName, descriptor, hook, maxLocals.get(name + descriptor), framed);
+      }
+    }, ClassReader.EXPAND_FRAMES);
+    AgentLog.debug("instrumented " + internalName.replace('/', '.') + ": " + hooked.keySet());
+    return writer.toByteArray();
+  }
+
+  private List<MethodHook> hooksFor(ClassLoader loader, String internalName, ClassReader reader) {
+    List<MethodHook> hooks = new ArrayList<>();
+    ClassView view = new ClassView() {
+      @Override
+      public String name() {
+        return internalName.replace('/', '.');
+      }
+
+      @Override
+      public boolean isInterface() {
+        return (reader.getAccess() & Opcodes.ACC_INTERFACE) != 0;
+      }
+
+      @Override
+      public boolean isSubtypeOf(String className) {
+        return superTypes.isSubtype(loader, internalName, reader.getSuperName(), reader.getInterfaces(),
+            className.replace('.', '/'));
+      }
+    };
+    for (Candidate candidate : candidates) {
+      if (candidate.instrumentation().types().matches(view)) {
+        for (MethodHook hook : candidate.instrumentation().hooks()) {
+          if (seesBridge(loader, hook.bridge(), candidate.module())) {
+            hooks.add(hook);
+          }
+        }
+      }
+    }
+    return hooks;
+  }
+
+  /**
+   * Whether classes of {@code loader} resolve the bridge to the agent's (connected) one. A loader
+   * that does not delegate to the bootstrap loader (some plugin systems) would fail every call.
+   */
+  private boolean seesBridge(ClassLoader loader, String bridge, String module) {
+    Map<String, Boolean> known;
+    synchronized (bridgeVisible) {
+      known = bridgeVisible.computeIfAbsent(loader, l -> new HashMap<>());
+    }
+    synchronized (known) {
+      Boolean visible = known.get(bridge);
+      if (visible == null) {
+        visible = resolve(bridge, loader) != null && resolve(bridge, loader) == resolve(bridge, agentLoader);
+        known.put(bridge, visible);
+        if (!visible) {
+          AgentLog.warnOnce(module + "-invisible-" + System.identityHashCode(loader),
+              module + " classes loaded by " + loader + " cannot see the agent; their training is not logged");
+        }
+      }
+      return visible;
+    }
+  }
+
+  private static Class<?> resolve(String className, ClassLoader loader) {
+    try {
+      return Class.forName(className, false, loader);
+    } catch (Throwable t) {
+      return null;
+    }
+  }
+
+  /** First pass: which methods get which hook, and each one's {@code max_locals}. */
+  private static final class HookedMethods extends ClassVisitor {
+    private final List<MethodHook> hooks;
+    private final Map<String, MethodHook> hooked;
+    private final Map<String, Integer> maxLocals;
+
+    HookedMethods(List<MethodHook> hooks, Map<String, MethodHook> hooked, Map<String, Integer> maxLocals) {
+      super(Opcodes.ASM9);
+      this.hooks = hooks;
+      this.hooked = hooked;
+      this.maxLocals = maxLocals;
+    }
+
+    @Override
+    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+      if (name.startsWith("<") || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+        return null;
+      }
+      for (MethodHook hook : hooks) {
+        if (hook.methods().matches(access, name, descriptor)) {
+          if ((access & Opcodes.ACC_STATIC) != 0) {
+            throw new IllegalStateException(
+                "method " + name + descriptor + " is static; the " + hook.enter() + " hook needs an instance");
+          }
+          String key = name + descriptor;
+          hooked.put(key, hook);
+          return new MethodVisitor(Opcodes.ASM9) {
+            @Override
+            public void visitMaxs(int maxStack, int locals) {
+              maxLocals.put(key, locals);
+            }
+          };
+        }
+      }
+      return null;
+    }
+  }
+}
