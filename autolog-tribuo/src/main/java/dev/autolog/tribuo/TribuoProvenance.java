@@ -1,8 +1,7 @@
 package dev.autolog.tribuo;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.autolog.core.log.AgentLog;
+import dev.autolog.core.util.Json;
 import dev.autolog.core.util.Reflect;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -135,7 +134,7 @@ final class TribuoProvenance {
       Object map = Reflect.callStatic(objectProvenance.getClass().getClassLoader(),
           "com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil", "convertToMap", new Class<?>[] {type},
           objectProvenance);
-      return Json.MAPPER.writeValueAsString(sorted(map)) + "\n";
+      return Json.pretty(sorted(map)) + "\n";
     } catch (Exception | LinkageError e) {
       AgentLog.warnOnce("tribuo-provenance-json", "could not write Tribuo provenance as JSON: " + AgentLog.describe(e));
       return null;
@@ -154,10 +153,5 @@ final class TribuoProvenance {
       return out;
     }
     return value;
-  }
-
-  /** Made on first use, so flattening a provenance (on the training thread) never initializes Jackson. */
-  private static final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.autolog.core.util.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -15,6 +16,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +43,10 @@ public final class FileStoreTracker implements Tracker {
 
 
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** Jackson is loaded on first use, on the logger's worker, not when the agent starts. */
+  /**
+   * Jackson reads only what an earlier process wrote (a journal replay, an existing experiment);
+   * what this store writes it keeps in memory, so a job logging to a fresh store never loads it.
+   */
   private static final class Mappers {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final ObjectMapper JSON = new ObjectMapper();
@@ -49,6 +54,12 @@ public final class FileStoreTracker implements Tracker {
 
   private final Path root;
   private final Map<String, Path> runDirs = new LinkedHashMap<>();
+  /** The meta.yaml of each run this store wrote, with the file's modification time after the write. */
+  private final Map<Path, WrittenMeta> writtenMetas = new ConcurrentHashMap<>();
+  /** Each run's mlflow.log-model.history entries, once read or written. */
+  private final Map<String, List<Object>> modelHistories = new ConcurrentHashMap<>();
+
+  private record WrittenMeta(Map<String, Object> fields, FileTime modified) {}
   private final Set<Path> knownDirectories = ConcurrentHashMap.newKeySet();
 
   /** A file store rooted at {@code root} (created when missing). */
@@ -110,7 +121,7 @@ public final class FileStoreTracker implements Tracker {
     meta.put("status", RunStatus.RUNNING.code());
     meta.put("tags", List.of());
     meta.put("user_id", user);
-    writeMeta(dir.resolve("meta.yaml"), meta);
+    writeRunMeta(dir.resolve("meta.yaml"), meta);
     runDirs.put(runId, dir);
     for (Map.Entry<String, String> tag : tags.entrySet()) {
       writeValue(dir.resolve("tags"), tag.getKey(), tag.getValue());
@@ -174,12 +185,16 @@ public final class FileStoreTracker implements Tracker {
     write(mlmodel, MlModelFile.render(model, run.runId(), null));
     // What MLflow 2.x's FileStore.record_logged_model does: append to the run's model history tag.
     Path historyFile = keyPath(runDir(run.runId()).resolve("tags"), "mlflow.log-model.history");
-    List<Object> history = new java.util.ArrayList<>();
-    if (Files.exists(historyFile)) {
-      history.addAll(Mappers.JSON.readValue(historyFile.toFile(), List.class));
+    List<Object> history = modelHistories.get(run.runId());
+    if (history == null) {
+      history = new java.util.ArrayList<>();
+      if (Files.exists(historyFile)) {
+        history.addAll(Mappers.JSON.readValue(historyFile.toFile(), List.class));
+      }
+      modelHistories.put(run.runId(), history);
     }
     history.add(MlModelFile.historyEntry(model, run.runId()));
-    writeValue(runDir(run.runId()).resolve("tags"), "mlflow.log-model.history", Mappers.JSON.writeValueAsString(history));
+    writeValue(runDir(run.runId()).resolve("tags"), "mlflow.log-model.history", Json.compact(history));
   }
 
   @Override
@@ -296,10 +311,23 @@ public final class FileStoreTracker implements Tracker {
   private void updateMeta(Path runDir, java.util.function.Consumer<Map<String, Object>> change)
       throws IOException {
     Path file = runDir.resolve("meta.yaml");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> meta = new TreeMap<>(Mappers.YAML.readValue(file.toFile(), Map.class));
+    WrittenMeta written = writtenMetas.get(file);
+    Map<String, Object> meta;
+    if (written != null && written.modified().equals(Files.getLastModifiedTime(file))) {
+      meta = new TreeMap<>(written.fields());
+    } else {
+      // Written by an earlier process, or changed since by someone else (a rename in MLflow's UI).
+      @SuppressWarnings("unchecked")
+      Map<String, Object> read = Mappers.YAML.readValue(file.toFile(), Map.class);
+      meta = new TreeMap<>(read);
+    }
     change.accept(meta);
+    writeRunMeta(file, meta);
+  }
+
+  private void writeRunMeta(Path file, Map<String, Object> meta) throws IOException {
     writeMeta(file, meta);
+    writtenMetas.put(file, new WrittenMeta(meta, Files.getLastModifiedTime(file)));
   }
 
   private void appendMetrics(Path metricsDir, List<Metric> metrics) throws IOException {

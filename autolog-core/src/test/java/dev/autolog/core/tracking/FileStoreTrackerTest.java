@@ -108,6 +108,53 @@ class FileStoreTrackerTest {
   }
 
   @Test
+  void runNamesThatLookLikeOtherTypesStayQuotedWhenALaterProcessReadsAndUpdatesTheRun() throws IOException {
+    for (String name : List.of("123", "1e5", "true", "2024-01-01")) {
+      RunInfo run = newRun(name);
+      new FileStoreTracker(root).updateRun(run.runId(), RunStatus.FINISHED, 5L);
+      assertTrue(Files.readString(runDir(run).resolve("meta.yaml")).contains("\nrun_name: '" + name + "'\n"), name);
+    }
+  }
+
+  @Test
+  void aMetaYamlChangedBySomeoneElseIsReadAgainBeforeAnUpdate() throws IOException {
+    RunInfo run = newRun("as-logged");
+    Path meta = runDir(run).resolve("meta.yaml");
+    // What renaming the run in MLflow's UI does to the file while the job still runs.
+    Files.writeString(meta, Files.readString(meta).replace("run_name: as-logged", "run_name: renamed-in-ui"));
+    Files.setLastModifiedTime(meta, java.nio.file.attribute.FileTime.fromMillis(
+        Files.getLastModifiedTime(meta).toMillis() + 10_000));
+    tracker.updateRun(run.runId(), RunStatus.FINISHED, 77L);
+    String updated = Files.readString(meta);
+    assertTrue(updated.contains("\nrun_name: renamed-in-ui\n"), updated);
+    assertTrue(updated.contains("\nstatus: 3\n"), updated);
+    assertTrue(updated.contains("\nend_time: 77\n"), updated);
+  }
+
+  @Test
+  void theModelHistoryTagListsEveryModelLoggedAcrossProcesses() throws IOException {
+    RunInfo run = newRun("r");
+    Path file = temp.resolve("model.bin");
+    Files.write(file, new byte[] {1, 2});
+    Map<String, Map<String, Object>> flavors = Map.of("dl4j", Map.of("version", "1.0", "weights", List.of(1, 2.5)));
+    tracker.logModel(run, new ModelArtifact("model", Map.of("model.bin", file), flavors, "uuid-1", "2026-01-01 00:00:00.000000"));
+    tracker.logModel(run, new ModelArtifact("model-b", Map.of("model.bin", file), flavors, "uuid-2", "2026-01-01 00:00:01.000000"));
+    new FileStoreTracker(root).logModel(run,
+        new ModelArtifact("model-c", Map.of("model.bin", file), Map.of(), "uuid-3", "2026-01-01 00:00:02.000000"));
+
+    com.fasterxml.jackson.databind.JsonNode history = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(read(runDir(run).resolve("tags/mlflow.log-model.history")));
+    assertEquals(3, history.size(), history.toString());
+    assertEquals(List.of("uuid-1", "uuid-2", "uuid-3"),
+        List.of(history.get(0).get("model_uuid").asText(), history.get(1).get("model_uuid").asText(),
+            history.get(2).get("model_uuid").asText()));
+    assertEquals("model-b", history.get(1).get("artifact_path").asText());
+    assertEquals(run.runId(), history.get(0).get("run_id").asText());
+    assertEquals(2.5, history.get(1).get("flavors").get("dl4j").get("weights").get(1).asDouble());
+    assertEquals("2026-01-01 00:00:01.000000", history.get(1).get("utc_time_created").asText());
+  }
+
+  @Test
   void theRunNameTagRenamesTheRun() throws IOException {
     RunInfo run = newRun("old");
     tracker.logBatch(run.runId(), List.of(), Map.of(), Map.of("mlflow.runName", "new-name"));
