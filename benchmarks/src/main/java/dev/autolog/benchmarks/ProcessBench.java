@@ -23,6 +23,7 @@ public final class ProcessBench {
   private final Path root;
   private final Path agentJar;
   private final PrintStream out;
+  private final List<Path> finishedDirectories = new ArrayList<>();
 
   private ProcessBench(Path root, PrintStream out) {
     this.root = root;
@@ -111,6 +112,7 @@ public final class ProcessBench {
     }
     out.println("RESULT startup.premain_added_ms " + Stats.of(preMain).format("%.0f") + " target <= 150");
     out.println("RESULT startup.wall_added_ms " + Stats.of(wall).format("%.1f") + " (whole process: start, main, exit hooks)");
+    deleteFinishedDirectories();
     out.println("RESULT startup.rss_added_kb " + Stats.of(rss).format("%.0f"));
   }
 
@@ -153,10 +155,22 @@ public final class ProcessBench {
       out.printf(Locale.ROOT, "%4d  %-11s  %7.0f / %7.0f  %.3f   %7d / %7d    %6.1f%n", i,
           agentFirst ? "agent-first" : "plain-first", n.wallMs, a.wallMs, ratio, n.maxRssKb, a.maxRssKb, addedMb);
     }
+    deleteFinishedDirectories();
     out.println("RESULT " + name + ".wall_ms_without " + Stats.of(wallNo).format("%.0f"));
     out.println("RESULT " + name + ".wall_ms_with " + Stats.of(wallAgent).format("%.0f"));
     out.println("RESULT " + name + ".wall_ratio " + Stats.of(ratios).format("%.3f") + " target <= " + ratioTarget);
     out.println("RESULT " + name + ".rss_added_mb " + Stats.of(rss).format("%.1f") + " target <= 32");
+  }
+
+  /**
+   * Deletes the working directories of the runs so far. Not done after each run: removing a run's
+   * ./mlruns (about 1,200 files for the Tribuo sample) makes the file system busy for a while
+   * after (on this VM's ext4 the freed blocks are discarded), which slowed the next run's own file
+   * creation, and so only the agent's side of the next pair.
+   */
+  private void deleteFinishedDirectories() {
+    finishedDirectories.forEach(Fixtures::deleteRecursively);
+    finishedDirectories.clear();
   }
 
   private Result run(boolean agent, List<String> command) throws Exception {
@@ -184,7 +198,7 @@ public final class ProcessBench {
     String time = Files.readString(timeOut).trim();
     String[] lines = time.split("\n");
     long rss = Long.parseLong(lines[lines.length - 1].trim());
-    Fixtures.deleteRecursively(cwd);
+    finishedDirectories.add(cwd);
     if (rc != 0) {
       throw new IllegalStateException("exit " + rc + ": " + cmd + "\n" + stderr);
     }
