@@ -25,6 +25,18 @@ public final class Dl4jInstrumentationModule implements InstrumentationModule {
     return List.of("org.deeplearning4j.");
   }
 
+  /**
+   * The network classes hold their own names; every early-stopping trainer declares {@code fit()}
+   * (and {@code pretrain()}) returning an {@code EarlyStoppingResult}. Of DL4J's few thousand
+   * classes only these and the classes referring to a network pass, so the rest load without being
+   * parsed.
+   */
+  @Override
+  public List<String> classFileMarkers() {
+    return List.of("org/deeplearning4j/nn/multilayer/MultiLayerNetwork", "org/deeplearning4j/nn/graph/ComputationGraph",
+        "()Lorg/deeplearning4j/earlystopping/EarlyStoppingResult;");
+  }
+
   @Override
   public List<String> bridgeClasses() {
     return List.of(BRIDGE + "$Hooks", BRIDGE);

@@ -17,7 +17,7 @@ import java.util.Map;
  * median and spread of those are reported. Each process runs under {@code /usr/bin/time} for its
  * maximum resident set size, in a fresh working directory (so the agent writes ./mlruns there).
  *
- * <p>Usage: {@code ProcessBench <repo root> <results dir> <startup pairs> <sample pairs> [startup|samples|all]}
+ * <p>Usage: {@code ProcessBench <repo root> <results dir> <startup pairs> <sample pairs> [startup|samples|long|all]}
  */
 public final class ProcessBench {
   private final Path root;
@@ -51,6 +51,14 @@ public final class ProcessBench {
         String jar = root.resolve("samples/target/autolog-samples.jar").toString();
         b.sample("dl4j", List.of("-jar", jar), samplePairs, "View run", 1.03);
         b.sample("tribuo", List.of("-cp", jar, "dev.autolog.samples.TribuoLegacyJob"), samplePairs, "View run", 1.10);
+      }
+    }
+    if (what.equals("all") || what.equals("long")) {
+      // Not a target of its own: the samples' ratios are mostly per-job costs; this shows the per-step cost.
+      try (PrintStream ps = tee(results.resolve("long.txt"))) {
+        String jar = root.resolve("samples/target/autolog-samples.jar").toString();
+        new ProcessBench(root, ps).sample("dl4j-long", List.of("-cp", jar, "dev.autolog.samples.Dl4jLongJob", "200"),
+            Math.max(2, samplePairs - 2), "View run", 1.03);
       }
     }
   }

@@ -29,6 +29,10 @@ import net.bytebuddy.jar.asm.Type;
  * {@code ClassReader.EXPAND_FRAMES}: every stack map frame of the method is extended with the
  * token's slot, and the inserted code's frames are written out in full, so no frame is computed
  * and no class is loaded.
+ *
+ * <p>It assumes what javac generates, as DL4J and Tribuo are: a return instruction finds only its
+ * value on the operand stack (the jump to the normal exit declares an empty one), and a method's
+ * code can grow by about a hundred bytes (if not, ASM refuses it and the class loads unchanged).
  */
 final class HookInliner extends MethodVisitor {
   private static final String OBJECT = "java/lang/Object";

@@ -36,6 +36,15 @@ import java.util.function.Consumer;
 public final class AsyncLogger {
   private static final int MAX_DRAIN = 10_000;
   private static final long TICK_MILLIS = 100;
+  /**
+   * How long points and params wait on the worker for others to share a write with. A job logging
+   * a point per iteration at a few hundred iterations a second would otherwise make one write (one
+   * request, or one append per metric file) per point. Run lifecycle events, artifacts and flushes
+   * write what waits at once, in order.
+   */
+  static final long LINGER_NANOS = 100_000_000L;
+  /** Points waiting that are written without lingering further: a full MLflow log-batch request. */
+  private static final int LINGER_MAX_POINTS = MlflowLimits.MAX_METRICS_PER_BATCH;
   /** How long one retry of journaled data may hold the worker before it looks at new events. */
   private static final long RETRY_BUDGET_MILLIS = 1000;
   /** How long the exiting thread waits for an aborted worker to journal what it holds. */
@@ -328,6 +337,7 @@ public final class AsyncLogger {
     });
     long nextTick = 0;
     int idleRounds = 0;
+    long lingerStart = 0;
     while (!stopped) {
       try {
         spill.prepareSpares();
@@ -336,7 +346,16 @@ public final class AsyncLogger {
           // The ring is read empty: what spilled is younger than all of it.
           taken += spill.drain(reader, MAX_DRAIN - taken);
         }
-        reader.writePending();
+        if (reader.isEmpty()) {
+          lingerStart = 0; // written (a control event writes what waits before it)
+        } else if (lingerStart == 0) {
+          lingerStart = System.nanoTime();
+        }
+        if (lingerStart != 0
+            && (reader.points >= LINGER_MAX_POINTS || System.nanoTime() - lingerStart >= LINGER_NANOS)) {
+          reader.writePending();
+          lingerStart = 0;
+        }
         if (taken == 0) {
           // Idle: look again soon after recent work, rarely after a long pause (points wake no one).
           LockSupport.parkNanos(idleRounds++ < 50 ? 1_000_000L : 20_000_000L);
@@ -354,6 +373,12 @@ public final class AsyncLogger {
         reader.discardPending();
         AgentLog.warnOnce("worker-" + t.getClass().getName(), "logger worker error: " + AgentLog.describe(t));
       }
+    }
+    try {
+      // Stopped at exit: what still lingers goes out (to the journal if the tracker is stuck), not with the thread.
+      reader.writePending();
+    } catch (Throwable t) {
+      AgentLog.warnOnce("worker-" + t.getClass().getName(), "logger worker error: " + AgentLog.describe(t));
     }
   }
 
@@ -391,10 +416,13 @@ public final class AsyncLogger {
    */
   private final class BatchingReader implements EventRing.Reader {
     private final Map<RunHandle, Batch> pending = new LinkedHashMap<>();
+    /** Metric points in {@link #pending}. */
+    int points;
 
     @Override
     public void metric(RunHandle run, String key, double value, long timestamp, long step) {
       pending.computeIfAbsent(run, r -> new Batch()).metrics.add(new Metric(key, value, timestamp, step));
+      points++;
     }
 
     @Override
@@ -411,10 +439,16 @@ public final class AsyncLogger {
 
     void writePending() {
       writeBatches(pending);
+      points = 0;
     }
 
     void discardPending() {
       pending.clear();
+      points = 0;
+    }
+
+    boolean isEmpty() {
+      return pending.isEmpty();
     }
   }
 

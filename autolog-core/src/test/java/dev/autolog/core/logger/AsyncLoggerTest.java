@@ -155,6 +155,33 @@ class AsyncLoggerTest {
   }
 
   @Test
+  void pointsLoggedOneAtATimeShareWritesAndAFlushWritesThemAtOnce() {
+    AsyncLogger l = newLogger(1000);
+    l.start();
+    RunHandle run = new RunHandle("r");
+    l.createRun(run, null, 1L, runName("r"), null);
+    assertTrue(l.flush(5000));
+    // A point every millisecond or so for 300 ms, as per-iteration logging of a fast model does.
+    long end = System.nanoTime() + 300_000_000L;
+    int logged = 0;
+    while (System.nanoTime() < end) {
+      l.logMetric(run, "loss", logged, logged, logged);
+      logged++;
+      sleep(1);
+    }
+    l.logMetric(run, "last", 1, 1L, 0);
+    assertTrue(l.flush(5000));
+
+    List<Batch> batches = tracker.calls(Batch.class);
+    List<Metric> written = batches.stream().flatMap(b -> b.metrics().stream()).toList();
+    assertEquals(logged + 1, written.size(), "every point is written once, the last by the flush");
+    assertEquals(new Metric("last", 1, 1L, 0), written.get(written.size() - 1));
+    // One write per point would be ~300; lingering up to 100 ms makes it a handful (300 ms / 100 ms, plus the flush).
+    assertTrue(batches.size() <= 10, batches.size() + " writes for " + (logged + 1) + " points");
+    assertTrue(logged > 50, "the loop logged " + logged + " points");
+  }
+
+  @Test
   void flushGivesUpAfterItsTimeout() {
     AsyncLogger l = newLogger(1000);
     l.start();
