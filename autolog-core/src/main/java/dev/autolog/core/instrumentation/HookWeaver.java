@@ -22,7 +22,7 @@ import net.bytebuddy.jar.asm.Opcodes;
  *
  * <p>It replaces Byte Buddy's {@code AgentBuilder} and {@code Advice}, whose own classes (about
  * 1,200 of them) took 0.4 s to load on the job's thread before the first DL4J or Tribuo class
- * could; this loads about 40.
+ * could; this loads about 30.
  */
 public final class HookWeaver {
   private final List<Candidate> candidates = new ArrayList<>();

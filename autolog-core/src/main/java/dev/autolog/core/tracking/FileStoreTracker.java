@@ -54,13 +54,16 @@ public final class FileStoreTracker implements Tracker {
 
   private final Path root;
   private final Map<String, Path> runDirs = new LinkedHashMap<>();
-  /** The meta.yaml of each run this store wrote, with the file's modification time after the write. */
+  private final Set<Path> knownDirectories = ConcurrentHashMap.newKeySet();
+  /**
+   * The meta.yaml of each unfinished run this store wrote, with the file's modification time after
+   * the write. Dropped when the run ends: a run resumed later is read from its file again.
+   */
   private final Map<Path, WrittenMeta> writtenMetas = new ConcurrentHashMap<>();
-  /** Each run's mlflow.log-model.history entries, once read or written. */
+  /** Each unfinished run's mlflow.log-model.history entries, once read or written. */
   private final Map<String, List<Object>> modelHistories = new ConcurrentHashMap<>();
 
   private record WrittenMeta(Map<String, Object> fields, FileTime modified) {}
-  private final Set<Path> knownDirectories = ConcurrentHashMap.newKeySet();
 
   /** A file store rooted at {@code root} (created when missing). */
   public FileStoreTracker(Path root) {
@@ -161,12 +164,18 @@ public final class FileStoreTracker implements Tracker {
 
   @Override
   public void updateRun(String runId, RunStatus status, Long endTime) throws IOException {
+    Path dir = runDir(runId);
     updateMeta(
-        runDir(runId),
+        dir,
         meta -> {
           meta.put("status", status.code());
           meta.put("end_time", endTime);
         });
+    if (status.isTerminal()) {
+      // A long job may end thousands of runs: keep only what unfinished ones need.
+      writtenMetas.remove(dir.resolve("meta.yaml"));
+      modelHistories.remove(runId);
+    }
   }
 
   @Override
