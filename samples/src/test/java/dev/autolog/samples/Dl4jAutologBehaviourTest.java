@@ -33,7 +33,7 @@ class Dl4jAutologBehaviourTest {
     assertEquals(1, plain.exitCode(), plain::toString);
     assertEquals(plain.exitCode(), agent.exitCode(), agent::toString);
     assertEquals(plain.stdout(), agent.stdout());
-    // The same exception and the same stack trace: the advice adds no frames.
+    // The same exception and the same stack trace: the inlined hook calls add no frames.
     assertEquals(plain.stderr(), agent.stderrWithoutAgent());
     assertTrue(agent.stderr().contains("java.lang.IllegalStateException: sample failure"));
 
@@ -42,6 +42,22 @@ class Dl4jAutologBehaviourTest {
     assertEquals(List.of(0L), run.steps("loss"), "one iteration ran before the failure");
     assertTrue(agent.agentLines().stream().anyMatch(l -> l.contains("View run MultiLayerNetwork-1 (FAILED)")));
     assertFalse(Files.exists(run.artifact("model/model.zip")), "a failed run logs no model");
+  }
+
+  @Test
+  void aLongFitLogsEveryIterationAndEveryEpochInOrder() throws Exception {
+    // The overhead benchmark's longer job, shortened: 30 epochs of 10 iterations in one fit call.
+    ForkedJob.Result plain = ForkedJob.of(Dl4jLongJob.class).args("30").runIn(plainDir);
+    ForkedJob.Result agent = ForkedJob.of(Dl4jLongJob.class).args("30").withAgent(null).runIn(dir);
+
+    assertEquals(0, agent.exitCode(), agent::toString);
+    assertEquals(plain.stdout(), agent.stdout());
+    int iterations = Integer.parseInt(agent.stdout().replaceAll("(?s).*iterations=(\\d+).*", "$1").trim());
+    assertTrue(iterations >= 30, agent.stdout());
+    Run run = onlyRun(agent);
+    assertEquals(3, run.status(), "FINISHED");
+    assertEquals(java.util.stream.LongStream.range(0, iterations).boxed().toList(), run.steps("loss"));
+    assertEquals(java.util.stream.LongStream.range(0, 30).boxed().toList(), run.steps("epoch_loss"));
   }
 
   @Test
