@@ -58,7 +58,7 @@ public final class ProcessBench {
       try (PrintStream ps = tee(results.resolve("long.txt"))) {
         String jar = root.resolve("samples/target/autolog-samples.jar").toString();
         new ProcessBench(root, ps).sample("dl4j-long", List.of("-cp", jar, "dev.autolog.samples.Dl4jLongJob", "200"),
-            Math.max(2, samplePairs - 2), "View run", 1.03);
+            Math.max(2, samplePairs - 2), "View run", null);
       }
     }
   }
@@ -119,8 +119,8 @@ public final class ProcessBench {
           agentFirst ? "agent-first" : "plain-first", pn, pa, n.wallMs, a.wallMs, n.maxRssKb, a.maxRssKb);
     }
     out.println("RESULT startup.premain_added_ms " + Stats.of(preMain).format("%.0f") + " target <= 150");
-    out.println("RESULT startup.wall_added_ms " + Stats.of(wall).format("%.1f") + " (whole process: start, main, exit hooks)");
     deleteFinishedDirectories();
+    out.println("RESULT startup.wall_added_ms " + Stats.of(wall).format("%.1f") + " (whole process: start, main, exit hooks)");
     out.println("RESULT startup.rss_added_kb " + Stats.of(rss).format("%.0f"));
   }
 
@@ -133,7 +133,8 @@ public final class ProcessBench {
     throw new IllegalStateException("no timing line in: " + r.stdout + r.stderr);
   }
 
-  void sample(String name, List<String> command, int pairs, String expectInAgentRun, double ratioTarget)
+  /** @param ratioTarget the wall-ratio target, or null for a measurement that has none */
+  void sample(String name, List<String> command, int pairs, String expectInAgentRun, Double ratioTarget)
       throws Exception {
     header("sample " + name + " job: wall time and peak RSS with/without the agent (default config: file store,"
         + " per-iteration logging), " + pairs + " pairs");
@@ -166,8 +167,10 @@ public final class ProcessBench {
     deleteFinishedDirectories();
     out.println("RESULT " + name + ".wall_ms_without " + Stats.of(wallNo).format("%.0f"));
     out.println("RESULT " + name + ".wall_ms_with " + Stats.of(wallAgent).format("%.0f"));
-    out.println("RESULT " + name + ".wall_ratio " + Stats.of(ratios).format("%.3f") + " target <= " + ratioTarget);
-    out.println("RESULT " + name + ".rss_added_mb " + Stats.of(rss).format("%.1f") + " target <= 32");
+    out.println("RESULT " + name + ".wall_ratio " + Stats.of(ratios).format("%.3f")
+        + (ratioTarget == null ? " (no target)" : " target <= " + ratioTarget));
+    out.println("RESULT " + name + ".rss_added_mb " + Stats.of(rss).format("%.1f")
+        + (ratioTarget == null ? " (no target)" : " target <= 32"));
   }
 
   /**
