@@ -125,7 +125,7 @@ public final class AutologAgent {
     if (beforeMain) {
       // No DL4J or Tribuo class can have loaded yet: instrumentation waits for the first one. Not
       // retransformation-capable: the JVM then keeps no copy of every class's original bytes, and
-      // the advice stays in the instrumented classes' bytes should another agent retransform them.
+      // the inlined hook calls stay in the instrumented classes' bytes should another agent retransform them.
       inst.addTransformer(new LazyInstaller(ClassFileFilter.of(modules),
           () -> instrumentation(inst, modules, agentLoader)), false);
     } else {

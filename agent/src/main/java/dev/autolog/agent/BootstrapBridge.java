@@ -12,8 +12,8 @@ import java.util.Set;
 
 /**
  * Puts the modules' bridge classes (package {@code dev.autolog.bootstrap}, JDK types only) into the
- * bootstrap class loader, then connects them to the modules' hooks. Advice inlined into DL4J and
- * Tribuo calls the bridge; in the bootstrap loader every class loader sees it, including a fat-jar
+ * bootstrap class loader, then connects them to the modules' hooks. The hook calls inlined into DL4J
+ * and Tribuo go to the bridge; in the bootstrap loader every class loader sees it, including a fat-jar
  * launcher's loader whose parent is the platform loader, and two loaders with a library copy each
  * share it. The agent's own code sees the same copy, since the class path's loader asks its
  * parents first.

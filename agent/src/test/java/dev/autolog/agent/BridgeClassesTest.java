@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The bridge classes the agent defines in the bootstrap class loader, as the shaded agent jar holds
  * them: every one is declared by its module (an undeclared one would be missing there, and the
- * advice calling it would fail silently), and they work in a loader that sees nothing but the JDK,
+ * inlined hook calls would fail silently), and they work in a loader that sees nothing but the JDK,
  * as the bootstrap loader does.
  */
 class BridgeClassesTest {

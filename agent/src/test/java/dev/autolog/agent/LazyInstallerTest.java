@@ -107,7 +107,7 @@ class LazyInstallerTest {
   void aFailedBuildLeavesEveryClassUnchangedAndIsNotRetried() {
     LazyInstaller lazy = new LazyInstaller(packages("org/tribuo/"), () -> {
       builds.incrementAndGet();
-      throw new IllegalStateException("no Byte Buddy today");
+      throw new IllegalStateException("no weaver today");
     });
     assertNull(transform(lazy, "org/tribuo/A"));
     assertNull(transform(lazy, "org/tribuo/B"));

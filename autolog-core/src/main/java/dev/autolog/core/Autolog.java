@@ -6,7 +6,7 @@ import dev.autolog.core.run.RunManager;
 import java.util.function.Supplier;
 
 /**
- * The running agent's state, reachable from the hooks that advice calls. Empty until the agent has
+ * The running agent's state, reachable from the hooks that the inlined calls reach. Empty until the agent has
  * started with a valid configuration; hooks do nothing while it is empty.
  *
  * <p>The agent starts it lazily ({@link #startOnFirstUse}): the tracker, the logger's thread and

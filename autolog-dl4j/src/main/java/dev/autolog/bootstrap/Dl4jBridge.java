@@ -1,7 +1,7 @@
 package dev.autolog.bootstrap;
 
 /**
- * The one class DL4J's instrumented methods call: the advice inlined into {@code fit},
+ * The one class DL4J's instrumented methods call: the calls inlined into {@code fit},
  * {@code doEvaluationHelper} and the early-stopping trainers' {@code fit()} calls these static
  * methods, which forward to the hooks the agent {@linkplain #install installed}.
  *
@@ -40,7 +40,7 @@ public final class Dl4jBridge {
     void evaluateExit(Object token, Object model, Object result, Throwable thrown);
   }
 
-  /** Connects the bridge to the agent's hooks; called once by the agent, before any advice runs. */
+  /** Connects the bridge to the agent's hooks; called once by the agent, before any inlined call runs. */
   public static void install(Hooks installed) {
     hooks = installed;
   }

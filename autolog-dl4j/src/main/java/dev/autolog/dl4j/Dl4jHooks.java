@@ -6,7 +6,7 @@ import dev.autolog.core.instrumentation.HookFailures;
 import dev.autolog.core.run.ModelRun;
 
 /**
- * What the DL4J advice calls, through {@link Dl4jBridge} (the advice is inlined into DL4J's classes,
+ * What the calls inlined into DL4J reach, through {@link Dl4jBridge} (they sit in DL4J's classes,
  * which may not see this class; they all see the bridge). Signatures use JDK types only. Every
  * method catches everything: the job never sees an agent failure, and after {@value #MAX_FAILURES}
  * failures the integration turns itself off.

@@ -1,7 +1,7 @@
 package dev.autolog.bootstrap;
 
 /**
- * The one class Tribuo's instrumented methods call: the advice inlined into trainers'
+ * The one class Tribuo's instrumented methods call: the calls inlined into trainers'
  * {@code train}, evaluators' {@code evaluate} and {@code CrossValidation.evaluate()} calls these
  * static methods, which forward to the hooks the agent {@linkplain #install installed}.
  *
@@ -40,7 +40,7 @@ public final class TribuoBridge {
     void crossValidationExit(Object token, Object result, Throwable thrown);
   }
 
-  /** Connects the bridge to the agent's hooks; called once by the agent, before any advice runs. */
+  /** Connects the bridge to the agent's hooks; called once by the agent, before any inlined call runs. */
   public static void install(Hooks installed) {
     hooks = installed;
   }

@@ -4,7 +4,6 @@ import static dev.autolog.core.instrumentation.HookValue.ARGUMENT_0;
 import static dev.autolog.core.instrumentation.HookValue.RETURNED;
 import static dev.autolog.core.instrumentation.HookValue.THROWN;
 import static dev.autolog.core.instrumentation.HookValue.TOKEN;
-import static dev.autolog.core.instrumentation.MethodMatcher.hasCode;
 import static dev.autolog.core.instrumentation.MethodMatcher.named;
 import static dev.autolog.core.instrumentation.MethodMatcher.notBridge;
 import static dev.autolog.core.instrumentation.MethodMatcher.takesArgument;
@@ -29,7 +28,7 @@ final class EvaluationInstrumentation {
   static TypeInstrumentation instrumentation() {
     return new TypeInstrumentation(
         nameStartsWith("org.tribuo.").and(hasSuperType("org.tribuo.evaluation.Evaluator")),
-        new MethodHook(named("evaluate").and(hasCode()).and(notBridge()).and(takesArgument(0, "org.tribuo.Model")),
+        new MethodHook(named("evaluate").and(notBridge()).and(takesArgument(0, "org.tribuo.Model")),
             TribuoInstrumentationModule.BRIDGE, "evaluateEnter", List.of(ARGUMENT_0),
             "evaluateExit", List.of(TOKEN, ARGUMENT_0, RETURNED, THROWN)));
   }

@@ -7,7 +7,6 @@ import static dev.autolog.core.instrumentation.HookValue.RETURNED;
 import static dev.autolog.core.instrumentation.HookValue.THIS;
 import static dev.autolog.core.instrumentation.HookValue.THROWN;
 import static dev.autolog.core.instrumentation.HookValue.TOKEN;
-import static dev.autolog.core.instrumentation.MethodMatcher.hasCode;
 import static dev.autolog.core.instrumentation.MethodMatcher.named;
 import static dev.autolog.core.instrumentation.MethodMatcher.notBridge;
 import static dev.autolog.core.instrumentation.MethodMatcher.takesArgument;
@@ -35,7 +34,7 @@ final class TrainInstrumentation {
   /** {@code TribuoBridge.trainEnter(trainer, dataset, runProvenance, invocationCount)} and its exit. */
   static TypeInstrumentation instrumentation() {
     return new TypeInstrumentation(nameStartsWith("org.tribuo.").and(hasSuperType(TRAINER)),
-        new MethodHook(named("train").and(hasCode()).and(notBridge()).and(takesArgument(0, "org.tribuo.Dataset")),
+        new MethodHook(named("train").and(notBridge()).and(takesArgument(0, "org.tribuo.Dataset")),
             TribuoInstrumentationModule.BRIDGE, "trainEnter", List.of(THIS, ARGUMENT_0, ARGUMENT_1, ARGUMENT_2),
             "trainExit", List.of(TOKEN, THIS, RETURNED, THROWN)));
   }

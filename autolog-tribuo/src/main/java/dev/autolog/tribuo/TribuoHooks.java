@@ -8,7 +8,7 @@ import dev.autolog.core.run.RunFinisher;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the Tribuo advice calls, through {@link TribuoBridge} (the advice is inlined into Tribuo's
+ * What the calls inlined into Tribuo reach, through {@link TribuoBridge} (they sit in Tribuo's
  * classes, which may not see this class; they all see the bridge). Signatures use JDK types only.
  * Every method catches everything: the job never sees an agent failure, and after
  * {@value #MAX_FAILURES} failures the integration turns itself off.

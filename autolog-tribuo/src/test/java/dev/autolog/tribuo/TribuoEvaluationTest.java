@@ -51,7 +51,7 @@ import org.tribuo.regression.evaluation.RegressionEvaluator;
 import org.tribuo.regression.sgd.objectives.SquaredLoss;
 
 /**
- * Every Tribuo evaluator under the module's advice: the metrics land in the run that trained the
+ * Every Tribuo evaluator under the module's instrumentation: the metrics land in the run that trained the
  * model, and their values are the ones the evaluation object the job received reports.
  */
 class TribuoEvaluationTest {

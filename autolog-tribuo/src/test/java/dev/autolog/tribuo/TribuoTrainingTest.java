@@ -80,7 +80,7 @@ import org.tribuo.transform.TransformationMap;
 import org.tribuo.transform.transformations.MeanStdDevTransformation;
 
 /**
- * Real Tribuo training under the module's advice, installed in this JVM: which calls become runs,
+ * Real Tribuo training under the module's instrumentation, installed in this JVM: which calls become runs,
  * and what a training run holds. Expected values come from Tribuo itself (the model's provenance,
  * its predictions), never from the agent's code.
  */
@@ -272,7 +272,7 @@ class TribuoTrainingTest {
         () -> thrown.set(assertThrows(IllegalArgumentException.class, () -> new LogisticRegressionTrainer().train(broken))));
     assertEquals("The supplied Dataset contained unknown Outputs, and this Trainer is supervised.", thrown.get().getMessage());
     assertEquals("org.tribuo.common.sgd.AbstractSGDTrainer", thrown.get().getStackTrace()[0].getClassName(),
-        "the advice adds no frames");
+        "the inlined hook calls add no frames");
     Run run = runs.values().iterator().next();
     assertEquals(1, runs.size());
     assertEquals(4, run.awaitEnd(), "FAILED");

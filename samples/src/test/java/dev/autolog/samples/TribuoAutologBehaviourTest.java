@@ -29,7 +29,7 @@ class TribuoAutologBehaviourTest {
     assertEquals(1, plain.exitCode(), plain::toString);
     assertEquals(plain.exitCode(), agent.exitCode(), agent::toString);
     assertEquals(plain.stdout(), agent.stdout());
-    // The same exception and stack trace: the advice adds no frames.
+    // The same exception and stack trace: the inlined hook calls add no frames.
     assertEquals(withoutTimestamps(plain.stderr()), withoutTimestamps(agent.stderrWithoutAgent()));
     assertTrue(agent.stderr().contains(
         "java.lang.IllegalArgumentException: The supplied Dataset contained unknown Outputs, and this Trainer is supervised."));

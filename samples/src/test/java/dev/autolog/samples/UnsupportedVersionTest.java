@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <ul>
  *   <li>{@code MultiLayerNetwork}'s evaluation funnel {@code doEvaluationHelper} is static, so the
- *       evaluation advice (which needs {@code this}) cannot be applied: Byte Buddy rejects the class,
+ *       evaluation hook (which needs {@code this}) cannot be applied: the weaver refuses the class,
  *       which then loads unchanged;
- *   <li>{@code ComputationGraph} has a {@code fit(String)} the advice applies to, but none of the
+ *   <li>{@code ComputationGraph} has a {@code fit(String)} the fit hook applies to, but none of the
  *       methods the hooks then read: every call fails inside the agent.
  * </ul>
  */

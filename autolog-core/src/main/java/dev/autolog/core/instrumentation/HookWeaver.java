@@ -87,7 +87,9 @@ public final class HookWeaver {
             : new HookInliner(next, internalName, descriptor, hook, maxLocals.get(name + descriptor), framed);
       }
     }, ClassReader.EXPAND_FRAMES);
-    AgentLog.debug("instrumented " + internalName.replace('/', '.') + ": " + hooked.keySet());
+    if (AgentLog.isDebug()) {
+      AgentLog.debug("instrumented " + internalName.replace('/', '.') + ": " + hooked.keySet());
+    }
     return writer.toByteArray();
   }
 
@@ -134,7 +136,8 @@ public final class HookWeaver {
     synchronized (known) {
       Boolean visible = known.get(bridge);
       if (visible == null) {
-        visible = resolve(bridge, loader) != null && resolve(bridge, loader) == resolve(bridge, agentLoader);
+        Class<?> seen = resolve(bridge, loader);
+        visible = seen != null && seen == resolve(bridge, agentLoader);
         known.put(bridge, visible);
         if (!visible) {
           AgentLog.warnOnce(module + "-invisible-" + System.identityHashCode(loader),

@@ -10,8 +10,9 @@ import java.util.List;
  * {@code Object} and {@code exit} returns nothing. Whatever either throws is dropped, so the
  * method's behaviour, return value and exceptions are those it had.
  *
- * @param methods the methods of a matched class to hook; static methods cannot be hooked (a class
- *     with one that matches is left unchanged and reported)
+ * @param methods the methods of a matched class to hook. Methods without code (abstract, native)
+ *     and constructors are never hooked; static ones cannot be (a class with one that matches is
+ *     left unchanged and reported)
  * @param bridge binary name of the bridge class, which every class loader of the library must see
  * @param enter name of the bridge's entry method
  * @param enterValues what {@code enter} gets

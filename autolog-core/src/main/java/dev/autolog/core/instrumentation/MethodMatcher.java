@@ -33,11 +33,6 @@ public interface MethodMatcher {
     return (access, name, descriptor) -> (access & Opcodes.ACC_PUBLIC) != 0;
   }
 
-  /** Methods with code: neither abstract nor native. */
-  static MethodMatcher hasCode() {
-    return (access, name, descriptor) -> (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0;
-  }
-
   /** Methods the compiler did not generate as bridges (covariant returns, generics); they call the real method. */
   static MethodMatcher notBridge() {
     return (access, name, descriptor) -> (access & Opcodes.ACC_BRIDGE) == 0;
