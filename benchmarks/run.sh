@@ -53,11 +53,11 @@ jmh 'HotPathBench|HotPathBaseline' -prof gc "${JMH_COMMON[@]}" -rf json -rff "$O
   | tee "$OUT/jmh-hotpath.txt"
 echo "== JMH: file store"
 jmh FileStoreBench "${JMH_COMMON[@]}" -rf json -rff "$OUT/jmh-filestore.json" | tee "$OUT/jmh-filestore.txt"
-echo "== JMH: delivery (server double, TCP_NODELAY)"
+echo "== JMH: delivery (server double, TCP_NODELAY; as fast as it answers, and held to the real server's service time)"
 jmh DeliveryBench "${NODELAY[@]}" "${JMH_COMMON[@]}" -rf json -rff "$OUT/jmh-delivery.json" \
   | tee "$OUT/jmh-delivery.txt"
 echo "== JMH: delivery (server double as the tests run it: JDK default, no TCP_NODELAY)"
-jmh DeliveryBench -f 1 -wi 1 -i 3 -w 2s -r 2s -rf json -rff "$OUT/jmh-delivery-default-tcp.json" \
+jmh DeliveryBench -p server=double -f 1 -wi 1 -i 3 -w 2s -r 2s -rf json -rff "$OUT/jmh-delivery-default-tcp.json" \
   | tee "$OUT/jmh-delivery-default-tcp.txt"
 echo "== JMH: drain 100,000 points at shutdown (file store, null endpoint, server double)"
 jmh DrainBench -p tracker=file,rest-null,rest "${NODELAY[@]}" "${JMH_SS[@]}" -rf json -rff "$OUT/jmh-drain.json" \

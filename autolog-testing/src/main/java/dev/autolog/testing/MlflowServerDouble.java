@@ -1,5 +1,6 @@
 package dev.autolog.testing;
 
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -90,8 +91,11 @@ public final class MlflowServerDouble implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/", new Dispatcher(this, store, config.mlflow3, auth, config.bearerTokens,
-                config.defaultPermission));
+        HttpContext context = server.createContext("/", new Dispatcher(this, store, config.mlflow3, auth,
+                config.bearerTokens, config.defaultPermission));
+        if (config.serviceTime != null) {
+            context.getFilters().add(config.serviceTime.filter());
+        }
         server.start();
         baseUri = (config.keyStore != null ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
     }
@@ -133,6 +137,7 @@ public final class MlflowServerDouble implements AutoCloseable {
         private boolean mlflow3;
         private Long seed;
         private int port;
+        private ServiceTime serviceTime;
 
         private Builder() {
         }
@@ -248,6 +253,19 @@ public final class MlflowServerDouble implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Answers no faster than {@code serviceTime} says, with as many requests at a time as it has workers: for
+         * measuring a client against a server as slow as a real one (see {@link ServiceTime#mlflowOnSqlite}).
+         * Without it the double answers as fast as it can.
+         *
+         * @param serviceTime the model, or null for none
+         * @return this builder
+         */
+        public Builder serviceTime(ServiceTime serviceTime) {
+            this.serviceTime = serviceTime;
+            return this;
+        }
+
         /** Freezes the settings; {@link Config#start()} starts a double with them. */
         public Config build() {
             return new Config(this);
@@ -270,6 +288,7 @@ public final class MlflowServerDouble implements AutoCloseable {
         private final boolean mlflow3;
         private final Long seed;
         private final int port;
+        private final ServiceTime serviceTime;
 
         private Config(Builder b) {
             users = Collections.unmodifiableMap(new LinkedHashMap<>(b.users));
@@ -281,6 +300,7 @@ public final class MlflowServerDouble implements AutoCloseable {
             mlflow3 = b.mlflow3;
             seed = b.seed;
             port = b.port;
+            serviceTime = b.serviceTime;
         }
 
         /**

@@ -5,6 +5,7 @@ import dev.autolog.core.logger.RunHandle;
 import dev.autolog.core.tracking.Metric;
 import dev.autolog.core.tracking.rest.RestTracker;
 import dev.autolog.testing.MlflowServerDouble;
+import dev.autolog.testing.ServiceTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -29,8 +31,19 @@ import org.openjdk.jmh.annotations.Warmup;
  * Target "delivery": metric points per second into an MLflow REST server on loopback. Score is
  * points per second, each operation counted only once the points are on the server (the agent's
  * path ends with a flush). The server is {@link MlflowServerDouble}, an in-JVM double of MLflow
- * 2.22.4 (JDK HttpServer, in-memory store), started once per fork and shared by the client: it is
- * far faster than the real Python server on sqlite, so per-request overhead weighs more here.
+ * 2.22.4 (JDK HttpServer, in-memory store), started once per fork and shared by the clients, in one
+ * of three modes ({@code server}):
+ *
+ * <ul>
+ *   <li>{@code double}: as fast as it answers (about 0.2 ms per request, 50 times faster than the
+ *       real server), so the clients' own per-request and per-point costs weigh most;
+ *   <li>{@code sqlite-4-workers}: held to the service time of a real MLflow 2.22.4 server on sqlite
+ *       ({@link ServiceTime#mlflowOnSqlite}: 9.4 ms per request plus 0.134 ms per batch item) with
+ *       {@code mlflow server}'s default 4 workers;
+ *   <li>{@code sqlite-1-worker}: the same with one worker, a server whose writes never overlap.
+ * </ul>
+ *
+ * The benchmarks:
  *
  * <ul>
  *   <li>{@code agentAsyncLogger}: 10,000 {@code AsyncLogger.logMetric} calls + flush, through
@@ -53,7 +66,10 @@ public class DeliveryBench {
   static final int BATCH = 1000;
   static final int PER_POINT = 100;
 
-  private MlflowServerDouble server;
+  @Param({"double", "sqlite-4-workers", "sqlite-1-worker"})
+  public String server;
+
+  private MlflowServerDouble mlflow;
   private AsyncLogger logger;
   private RunHandle handle;
   private RestTracker direct;
@@ -64,30 +80,36 @@ public class DeliveryBench {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    server = MlflowServerDouble.start();
-    logger = new AsyncLogger(Fixtures.rest(server.baseUri()), 1_000_000);
+    mlflow = MlflowServerDouble.builder().serviceTime(serviceTime(server)).start();
+    logger = new AsyncLogger(Fixtures.rest(mlflow.baseUri()), 1_000_000);
     logger.start();
-    direct = Fixtures.rest(server.baseUri());
-    client = new MlflowClient(server.baseUri());
+    direct = Fixtures.rest(mlflow.baseUri());
+    client = new MlflowClient(mlflow.baseUri());
   }
 
-  /**
-   * A fresh run per iteration for every client: the double checks each new point against the run's
-   * whole history (quadratic), so a growing run would make later iterations slower.
-   */
+  private static ServiceTime serviceTime(String server) {
+    return switch (server) {
+      case "double" -> null;
+      case "sqlite-4-workers" -> ServiceTime.mlflowOnSqlite(4);
+      case "sqlite-1-worker" -> ServiceTime.mlflowOnSqlite(1);
+      default -> throw new IllegalArgumentException("server " + server);
+    };
+  }
+
+  /** A fresh run per iteration for every client, so that every iteration starts from the same state. */
   @Setup(Level.Iteration)
   public void freshRuns() throws Exception {
     handle = Fixtures.createRun(logger, "delivery-agent");
     directRunId = direct.createRun("0", "delivery-direct", System.currentTimeMillis(), Map.of()).runId();
     clientRunId = client.createRun("0").getRunId();
     if (!logger.flush(30_000) || handle.info() == null) {
-      throw new IllegalStateException("run not created on " + server.baseUri());
+      throw new IllegalStateException("run not created on " + mlflow.baseUri());
     }
   }
 
   @TearDown(Level.Iteration)
   public void forgetRequests() {
-    server.clearRequests(); // the double records every request; keep its memory flat
+    mlflow.clearRequests(); // the double records every request; keep its memory flat
   }
 
   @TearDown(Level.Trial)
@@ -96,7 +118,7 @@ public class DeliveryBench {
     logger.shutdown(30_000);
     direct.close();
     client.close();
-    server.close();
+    mlflow.close();
     if (failed > 0) {
       throw new IllegalStateException(failed + " failed writes on the agent path");
     }

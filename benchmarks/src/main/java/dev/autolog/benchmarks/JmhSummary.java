@@ -57,9 +57,12 @@ public final class JmhSummary {
         System.out.println(line);
       }
     }
-    ratio(medians, "DeliveryBench.agentAsyncLogger", "DeliveryBench.mlflowClientPerPoint", 50);
-    ratio(medians, "DeliveryBench.agentAsyncLogger", "DeliveryBench.mlflowClientLogBatch1000", 1.2);
-    ratio(medians, "DeliveryBench.restTrackerBatch1000", "DeliveryBench.mlflowClientLogBatch1000", 0);
+    for (String server : new String[] {"double", "sqlite-4-workers", "sqlite-1-worker"}) {
+      String p = "[server=" + server + "]";
+      ratio(medians, "DeliveryBench.agentAsyncLogger" + p, "DeliveryBench.mlflowClientPerPoint" + p, 50);
+      ratio(medians, "DeliveryBench.agentAsyncLogger" + p, "DeliveryBench.mlflowClientLogBatch1000" + p, 1.2);
+      ratio(medians, "DeliveryBench.restTrackerBatch1000" + p, "DeliveryBench.mlflowClientLogBatch1000" + p, 0);
+    }
   }
 
   private static String fmt(double v) {
