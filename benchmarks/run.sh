@@ -2,8 +2,13 @@
 # The benchmarks of issue 6, in one command: builds, runs the JMH suite and the process-level measurements
 # side by side, and writes everything under benchmarks/results/<date>-<mode>/ (SUMMARY.txt holds the figures).
 #
-#   benchmarks/run.sh            # full run, ~30 min on 2 cores
+#   benchmarks/run.sh            # full run, ~35 min on 2 cores
 #   benchmarks/run.sh --quick    # a few minutes, rougher numbers (1 fork, short iterations, fewer pairs)
+#   benchmarks/run.sh --workdir DIR   # the process-level jobs write their ./mlruns under DIR (default: /tmp)
+#
+# The file system of the jobs' working directories matters: the file store creates a file per param, tag and
+# metric, and creating one took 250 us on this project's VM's root file system but 25 us on a fresh ext4
+# (see BENCHMARKS.md). ProcessBench prints what it costs where it runs.
 #
 # Needs JDK 17, Maven and /usr/bin/time (Debian package "time"). Nothing is timed in `mvn verify`: there, only a
 # smoke test runs each benchmark once (BenchmarkSmokeTest).
@@ -12,7 +17,14 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 MODE=full
-[[ "${1:-}" == "--quick" ]] && MODE=quick
+WORKDIR=${TMPDIR:-/tmp}
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) MODE=quick; shift ;;
+    --workdir) WORKDIR=$(cd "$2" && pwd); shift 2 ;;
+    *) echo "usage: $0 [--quick] [--workdir DIR]" >&2; exit 2 ;;
+  esac
+done
 STAMP=$(date -u +%Y-%m-%dT%H%MZ)
 OUT="$ROOT/benchmarks/results/$STAMP-$MODE"
 mkdir -p "$OUT"
@@ -35,6 +47,7 @@ fi
   echo "machine: $(uname -srm), nproc $(nproc --all), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)," \
        "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "jdk:     $(java -version 2>&1 | head -2 | tail -1)"
+  echo "workdir: $WORKDIR ($(df -T "$WORKDIR" | awk 'NR==2 {print $2 " on " $1}'))"
   echo "commit:  $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (work tree has changes)')"
 } | tee "$OUT/machine.txt"
 
@@ -67,7 +80,7 @@ jmh DrainBench -p tracker=rest "${NODELAY[@]}" -f 1 -wi 0 -i 1 -rf json -rff "$O
   | tee "$OUT/jmh-drain-double.txt"
 
 echo "== process level: start-up, sample jobs, a longer DL4J job"
-java -cp "$CP" dev.autolog.benchmarks.ProcessBench "$ROOT" "$OUT" "$STARTUP_PAIRS" "$SAMPLE_PAIRS" all
+java -Dbench.workdir="$WORKDIR" -cp "$CP" dev.autolog.benchmarks.ProcessBench "$ROOT" "$OUT" "$STARTUP_PAIRS" "$SAMPLE_PAIRS" all
 
 echo "== scale: $SCALE_POINTS points (file store), $SCALE_REST_POINTS (server double)"
 {

@@ -17,6 +17,12 @@ import java.util.Map;
  * median and spread of those are reported. Each process runs under {@code /usr/bin/time} for its
  * maximum resident set size, in a fresh working directory (so the agent writes ./mlruns there).
  *
+ * <p>The working directories are made under the directory named by the system property
+ * {@code bench.workdir} (default: the JDK's temporary directory). Its file system matters: the
+ * agent's file store creates a file per param, tag and metric (about 1,200 for the Tribuo sample),
+ * and what creating one costs differs a hundredfold between file systems. Each header line says
+ * what it cost there ({@link #fileCreationMicros}).
+ *
  * <p>Usage: {@code ProcessBench <repo root> <results dir> <startup pairs> <sample pairs> [startup|samples|long|all]}
  */
 public final class ProcessBench {
@@ -25,8 +31,12 @@ public final class ProcessBench {
   private final PrintStream out;
   private final List<Path> finishedDirectories = new ArrayList<>();
 
-  private ProcessBench(Path root, PrintStream out) {
+  private final Path workDir;
+
+  private ProcessBench(Path root, PrintStream out) throws IOException {
     this.root = root;
+    this.workDir = Path.of(System.getProperty("bench.workdir", System.getProperty("java.io.tmpdir")));
+    Files.createDirectories(workDir);
     this.agentJar = root.resolve("agent/target/autolog-agent.jar");
     this.out = out;
   }
@@ -87,10 +97,32 @@ public final class ProcessBench {
     }, true, StandardCharsets.UTF_8);
   }
 
-  private void header(String title) {
+  private void header(String title) throws IOException {
     out.println("# " + title);
     out.println("# date " + java.time.ZonedDateTime.now() + ", nproc " + Runtime.getRuntime().availableProcessors()
         + ", java " + System.getProperty("java.vm.version") + ", OMP_NUM_THREADS=1 for children");
+    out.printf(Locale.ROOT, "# working directories in %s: creating a small file there takes %.0f us (median of 500)%n",
+        workDir, fileCreationMicros());
+  }
+
+  /**
+   * What creating one small file costs in the working directories' file system: the median of 500
+   * creations in a fresh directory. On this project's VM the root file system (ext4 without a
+   * journal) took about 250 us, all of it kernel time: without a journal, ext4 skips every inode freed
+   * in the last {@code vm.dirtytime_expire_seconds} (12 hours) when it allocates one, and tests and
+   * benchmarks free many. A fresh, journaled ext4 on the same VM took about 25 us.
+   */
+  private double fileCreationMicros() throws IOException {
+    Path dir = Files.createTempDirectory(workDir, "autolog-probe-");
+    List<Double> micros = new ArrayList<>();
+    byte[] content = "value".getBytes(StandardCharsets.US_ASCII);
+    for (int i = 0; i < 500; i++) {
+      long t0 = System.nanoTime();
+      Files.write(dir.resolve("p" + i), content);
+      micros.add((System.nanoTime() - t0) / 1e3);
+    }
+    finishedDirectories.add(dir);
+    return Stats.of(micros).median();
   }
 
   void startup(int pairs) throws Exception {
@@ -174,10 +206,10 @@ public final class ProcessBench {
   }
 
   /**
-   * Deletes the working directories of the runs so far. Not done after each run: removing a run's
-   * ./mlruns (about 1,200 files for the Tribuo sample) makes the file system busy for a while
-   * after (on this VM's ext4 the freed blocks are discarded), which slowed the next run's own file
-   * creation, and so only the agent's side of the next pair.
+   * Deletes the working directories of the runs so far. Not done after each run: on a file system
+   * that delays the reuse of freed inodes (see {@link #fileCreationMicros}), removing a run's
+   * ./mlruns (about 1,200 files for the Tribuo sample) makes the next run's file creation slower,
+   * and so only the agent's side of the next pair.
    */
   private void deleteFinishedDirectories() {
     finishedDirectories.forEach(Fixtures::deleteRecursively);
@@ -185,7 +217,7 @@ public final class ProcessBench {
   }
 
   private Result run(boolean agent, List<String> command) throws Exception {
-    Path cwd = Files.createTempDirectory("autolog-proc-");
+    Path cwd = Files.createTempDirectory(workDir, "autolog-proc-");
     Path timeOut = cwd.resolve("time.txt");
     List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M", "-o", timeOut.toString(),
         Path.of(System.getProperty("java.home"), "bin", "java").toString()));

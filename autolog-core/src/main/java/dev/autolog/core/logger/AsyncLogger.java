@@ -45,6 +45,16 @@ public final class AsyncLogger {
   static final long LINGER_NANOS = 100_000_000L;
   /** Points waiting that are written without lingering further: a full MLflow log-batch request. */
   private static final int LINGER_MAX_POINTS = MlflowLimits.MAX_METRICS_PER_BATCH;
+  /**
+   * Events taken in one look that count as a burst: after one the worker looks again every
+   * millisecond for a while, since the ring may fill fast. A trickle (a point per training
+   * iteration) does not: the worker then looks every {@link #IDLE_PARK_NANOS}, which a point, lingering
+   * anyway, can wait for. Looking every millisecond cost the DL4J sample's longer job about a
+   * thousand wake-ups a second on a two-core machine, each taking a core from training.
+   */
+  private static final int BURST_EVENTS = 1_000;
+  private static final long BUSY_PARK_NANOS = 1_000_000L;
+  private static final long IDLE_PARK_NANOS = 20_000_000L;
   /** How long one retry of journaled data may hold the worker before it looks at new events. */
   private static final long RETRY_BUDGET_MILLIS = 1000;
   /** How long the exiting thread waits for an aborted worker to journal what it holds. */
@@ -357,9 +367,14 @@ public final class AsyncLogger {
           lingerStart = 0;
         }
         if (taken == 0) {
-          // Idle: look again soon after recent work, rarely after a long pause (points wake no one).
-          LockSupport.parkNanos(idleRounds++ < 50 ? 1_000_000L : 20_000_000L);
-        } else {
+          // Idle: look again soon after a burst, rarely otherwise (points wake no one), and not past
+          // the moment lingering points are due.
+          long park = idleRounds++ < 50 ? BUSY_PARK_NANOS : IDLE_PARK_NANOS;
+          if (lingerStart != 0) {
+            park = Math.min(park, Math.max(0, lingerStart + LINGER_NANOS - System.nanoTime()));
+          }
+          LockSupport.parkNanos(park);
+        } else if (taken >= BURST_EVENTS) {
           idleRounds = 0;
         }
         long now = System.currentTimeMillis();
