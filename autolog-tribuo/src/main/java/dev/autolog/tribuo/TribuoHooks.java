@@ -141,9 +141,10 @@ public final class TribuoHooks implements TribuoBridge.Hooks {
       if (thrown == null && model != null && rt != null) {
         rt.runs().associate(model, call.run);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos);
-        RunFinisher finisher = TribuoTraining.end(call.run, model, millis, rt.config());
-        if (finisher != null) {
-          call.run.setFinisher(finisher);
+        RunFinisher saveModel = TribuoTraining.end(call.run, model, millis, rt.config());
+        if (saveModel != null) {
+          // A Tribuo model is immutable once trained: saved now, not when its run ends at exit.
+          call.run.finishEarly(saveModel);
         }
       }
     } catch (Throwable t) {

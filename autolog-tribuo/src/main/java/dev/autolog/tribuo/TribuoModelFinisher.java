@@ -14,15 +14,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Saves the trained model when its run finishes, as an MLflow Model {@code model/} with a
- * {@code tribuo} flavor:
+ * Saves the trained model as an MLflow Model {@code model/} with a {@code tribuo} flavor, on the
+ * logger's thread as soon as training has returned it (not when its run ends):
  *
  * <ul>
  *   <li>{@code model/model.tribuo}: Tribuo's protobuf format ({@code Model.serializeToFile}, Tribuo
  *       4.3+; load with {@code Model.deserializeFromFile}). Older Tribuo gets Java serialization in
  *       {@code model/model.ser} instead;
- *   <li>{@code model/model.onnx} when the model is {@code ONNXExportable} (linear SGD and
- *       factorization-machine models, ensembles of them), with domain {@value #ONNX_DOMAIN};
+ *   <li>with {@code tribuo.log_onnx}, {@code model/model.onnx} when the model is
+ *       {@code ONNXExportable} (linear SGD and factorization-machine models, ensembles of them),
+ *       with domain {@value #ONNX_DOMAIN};
  *   <li>the {@code MLmodel} file, written by the tracker.
  * </ul>
  *
@@ -32,9 +33,11 @@ final class TribuoModelFinisher implements RunFinisher {
   static final String ONNX_DOMAIN = "dev.autolog";
 
   private final Object model;
+  private final boolean exportOnnx;
 
-  TribuoModelFinisher(Object model) {
+  TribuoModelFinisher(Object model, boolean exportOnnx) {
     this.model = model;
+    this.exportOnnx = exportOnnx;
   }
 
   @Override
@@ -59,7 +62,7 @@ final class TribuoModelFinisher implements RunFinisher {
     }
     flavor.put("tribuo_version", TribuoTraining.version(model));
     flavor.put("model_class", model.getClass().getName());
-    if (onnxExportable(model)) {
+    if (exportOnnx && onnxExportable(model)) {
       Path onnx = dir.resolve("model.onnx");
       try {
         Reflect.call(model, "saveONNXModel", ONNX_DOMAIN, 1L, onnx);

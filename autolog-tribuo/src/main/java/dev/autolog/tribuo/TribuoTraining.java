@@ -40,13 +40,13 @@ final class TribuoTraining {
 
   /**
    * When an outermost train call returns its model: training time, the model's class, its
-   * training timestamp and its full provenance as {@code provenance.json}. Returns the work to do
-   * when the run finishes: saving the model (with log_models), else none.
+   * training timestamp and its full provenance as {@code provenance.json}. Returns the work that
+   * saves the model (with log_models; also to ONNX with tribuo.log_onnx), else null.
    */
   static RunFinisher end(ModelRun run, Object model, long elapsedMillis, AutologConfig config) {
     run.logMetric("training_time_ms", elapsedMillis, 0);
     describeModel(run, model);
-    return config.logModels() ? new TribuoModelFinisher(model) : null;
+    return config.logModels() ? new TribuoModelFinisher(model, config.tribuoLogOnnx()) : null;
   }
 
   /**

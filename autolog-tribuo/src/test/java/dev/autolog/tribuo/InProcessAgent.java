@@ -27,9 +27,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import net.bytebuddy.agent.ByteBuddyAgent;
 
 /**
- * The Tribuo module installed into this test JVM the way the agent installs it (same AgentBuilder
- * recipe as the agent's Instrumenter, retransforming Tribuo classes already loaded), with a real
- * RunManager writing to a file store in a temporary directory. Installed once per JVM.
+ * The Tribuo module installed into this test JVM the way the agent installs it (the agent's weaver,
+ * retransforming Tribuo classes already loaded, as a late attach does), with a real RunManager
+ * writing to a file store in a temporary directory. Installed once per JVM, with ONNX export on
+ * (the samples' end-to-end test checks that it is off by default).
  */
 final class InProcessAgent {
   /**
@@ -37,7 +38,7 @@ final class InProcessAgent {
    * the logger's worker has caught up with a call before its run is due (tests flush after each
    * action; RunManager's ticker finishing a run whose creation is still queued would drop its end).
    */
-  static final String SETTINGS = "finish_grace_ms=500,flush_timeout_ms=10000";
+  static final String SETTINGS = "finish_grace_ms=500,flush_timeout_ms=10000,tribuo.log_onnx=true";
   private static Path store;
   private static AsyncLogger logger;
   private static final List<String> transformErrors = new CopyOnWriteArrayList<>();

@@ -45,8 +45,8 @@ class ClassLoaderDeploymentTest {
     // Nothing else on stderr either: no JVM warning about the bootstrap class path.
     assertEquals(plain.stderr(), agent.stderrWithoutAgent());
     assertEquals(onClassPath.stdout(), agent.stdout());
-    assertSameRun(onlyRun(onClassPath), onlyRun(agent), Set.of());
-    assertTrue(Files.isRegularFile(onlyRun(agent).artifact("model/model.zip")), "saved through the job's own loader");
+    assertSameRun(onClassPath.onlyRun(), agent.onlyRun(), Set.of());
+    assertTrue(Files.isRegularFile(agent.onlyRun().artifact("model/model.zip")), "saved through the job's own loader");
   }
 
   @Test
@@ -61,7 +61,7 @@ class ClassLoaderDeploymentTest {
     assertEquals(plain.stdout(), agent.stdout());
     assertEquals(withoutTimestamps(plain.stderr()), withoutTimestamps(agent.stderrWithoutAgent()));
     assertEquals(onClassPath.stdout(), agent.stdout());
-    assertSameRun(onlyRun(onClassPath), onlyRun(agent), Set.of("training_time_ms"));
+    assertSameRun(onClassPath.onlyRun(), agent.onlyRun(), Set.of("training_time_ms"));
   }
 
   @Test
@@ -189,11 +189,6 @@ class ClassLoaderDeploymentTest {
     return LongStream.range(0, n).boxed().toList();
   }
 
-  private static Run onlyRun(ForkedJob.Result result) {
-    Map<String, Run> runs = new MlflowFileStore(result.mlruns()).runs("0");
-    assertEquals(1, runs.size(), runs.keySet() + "\n" + result);
-    return runs.values().iterator().next();
-  }
 
   private static String withoutTimestamps(String stderr) {
     return TribuoAutologEndToEndTest.JUL_TIMESTAMP.matcher(stderr).replaceAll("");

@@ -37,7 +37,7 @@ class Dl4jAutologBehaviourTest {
     assertEquals(plain.stderr(), agent.stderrWithoutAgent());
     assertTrue(agent.stderr().contains("java.lang.IllegalStateException: sample failure"));
 
-    Run run = onlyRun(agent);
+    Run run = agent.onlyRun();
     assertEquals(4, run.status(), "FAILED");
     assertEquals(List.of(0L), run.steps("loss"), "one iteration ran before the failure");
     assertTrue(agent.agentLines().stream().anyMatch(l -> l.contains("View run MultiLayerNetwork-1 (FAILED)")));
@@ -54,7 +54,7 @@ class Dl4jAutologBehaviourTest {
     assertEquals(plain.stdout(), agent.stdout());
     int iterations = Integer.parseInt(agent.stdout().replaceAll("(?s).*iterations=(\\d+).*", "$1").trim());
     assertTrue(iterations >= 30, agent.stdout());
-    Run run = onlyRun(agent);
+    Run run = agent.onlyRun();
     assertEquals(3, run.status(), "FINISHED");
     assertEquals(java.util.stream.LongStream.range(0, iterations).boxed().toList(), run.steps("loss"));
     assertEquals(java.util.stream.LongStream.range(0, 30).boxed().toList(), run.steps("epoch_loss"));
@@ -66,7 +66,7 @@ class Dl4jAutologBehaviourTest {
         ForkedJob.of(Dl4jLegacyJob.class).args("classifier", "--exit-during-fit").withAgent(null).runIn(dir);
     assertEquals(3, agent.exitCode(), agent::toString);
     assertEquals("== classifier ==\n", agent.stdout());
-    Run run = onlyRun(agent);
+    Run run = agent.onlyRun();
     assertEquals(5, run.status(), "KILLED");
     assertEquals(List.of(0L, 1L), run.steps("loss"), "two iterations ran before System.exit");
     assertTrue(Long.parseLong(run.meta().get("end_time")) > 0);
@@ -89,7 +89,7 @@ class Dl4jAutologBehaviourTest {
     assertEquals(exitCode, plainResult.exitCode(), "128 + SIG" + signal);
     assertEquals(plainResult.exitCode(), agentResult.exitCode());
     assertEquals(plainResult.stdout(), agentResult.stdout());
-    Run run = onlyRun(agentResult);
+    Run run = agentResult.onlyRun();
     assertEquals(5, run.status(), "KILLED");
     assertEquals(List.of(0L, 1L), run.steps("loss"), "the two iterations before the stall were written at exit");
     assertTrue(agentResult.agentLines().stream().anyMatch(l -> l.contains("View run MultiLayerNetwork-1 (KILLED)")),
@@ -172,7 +172,7 @@ class Dl4jAutologBehaviourTest {
 
     ForkedJob.Result agent = ForkedJob.of(Dl4jLegacyJob.class).args("classifier").withAgent(null).runIn(dir);
     assertEquals(0, agent.exitCode(), agent::toString);
-    Run run = onlyRun(agent);
+    Run run = agent.onlyRun();
     assertEquals("nightly", run.name());
     assertEquals("vision", run.tag("team"));
     assertEquals("ML-42", run.tag("ticket"));
@@ -256,13 +256,8 @@ class Dl4jAutologBehaviourTest {
         .withAgent(null).jvmArg("-javaagent:" + ForkedJob.AGENT_JAR).runIn(dir);
     assertEquals(0, agent.exitCode(), agent::toString);
     assertTrue(agent.agentLines().stream().anyMatch(l -> l.contains("attached more than once")));
-    Run run = onlyRun(agent);
+    Run run = agent.onlyRun();
     assertEquals(List.copyOf(LongStream.range(0, 100).boxed().toList()), run.steps("loss"), "no doubled points");
   }
 
-  private static Run onlyRun(ForkedJob.Result result) {
-    Map<String, Run> runs = new MlflowFileStore(result.mlruns()).runs("0");
-    assertEquals(1, runs.size(), runs.keySet() + "\n" + result);
-    return runs.values().iterator().next();
-  }
 }

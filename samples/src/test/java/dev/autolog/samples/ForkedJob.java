@@ -1,5 +1,6 @@
 package dev.autolog.samples;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -155,6 +156,13 @@ final class ForkedJob {
 
     Path mlruns() {
       return workDir.resolve("mlruns");
+    }
+
+    /** The one run in the Default experiment; fails when there is not exactly one. */
+    MlflowFileStore.Run onlyRun() {
+      Map<String, MlflowFileStore.Run> runs = new MlflowFileStore(mlruns()).runs("0");
+      assertEquals(1, runs.size(), runs.keySet() + "\n" + this);
+      return runs.values().iterator().next();
     }
 
     @Override

@@ -22,6 +22,18 @@ class TribuoAutologBehaviourTest {
   @TempDir Path plainDir;
 
   @Test
+  void modelsAreSavedInTribuosFormatOnlyUnlessOnnxIsAskedFor() throws Exception {
+    // The regression model (linear SGD) is ONNXExportable; the end-to-end test turns the export on.
+    ForkedJob.Result agent = ForkedJob.of(TribuoLegacyJob.class).args("regression").withAgent(null).runIn(dir);
+    assertEquals(0, agent.exitCode(), agent::toString);
+    Run run = agent.onlyRun();
+    assertEquals("org.tribuo.regression.sgd.linear.LinearSGDModel", run.param("model_class"));
+    assertTrue(Files.size(run.artifact("model/model.tribuo")) > 0);
+    assertFalse(Files.exists(run.artifact("model/model.onnx")), "ONNX export is off by default");
+    assertFalse(Files.readString(run.artifact("model/MLmodel")).contains("onnx"));
+  }
+
+  @Test
   void failingTrainIsAFailedRunAndTheJobFailsExactlyAsWithoutTheAgent() throws Exception {
     ForkedJob.Result plain = ForkedJob.of(TribuoLegacyJob.class).args("classification", "--fail").runIn(plainDir);
     ForkedJob.Result agent = ForkedJob.of(TribuoLegacyJob.class).args("classification", "--fail").withAgent(null).runIn(dir);

@@ -45,7 +45,8 @@ class TribuoAutologEndToEndTest {
   @BeforeAll
   static void runSampleWithAndWithoutAgent() throws Exception {
     plain = ForkedJob.of(TribuoLegacyJob.class).runIn(plainDir);
-    withAgent = ForkedJob.of(TribuoLegacyJob.class).withAgent(null).runIn(agentDir);
+    // ONNX export on (it is off by default), so the ONNX files of the exportable models are checked too.
+    withAgent = ForkedJob.of(TribuoLegacyJob.class).withAgent("tribuo.log_onnx=true").runIn(agentDir);
     assertEquals(0, plain.exitCode(), plain::toString);
     assertEquals(0, withAgent.exitCode(), withAgent::toString);
     MlflowFileStore store = new MlflowFileStore(withAgent.mlruns());

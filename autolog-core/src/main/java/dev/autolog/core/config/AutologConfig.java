@@ -38,6 +38,7 @@ public final class AutologConfig {
   private final boolean runPerCall;
   private final boolean dl4jEnabled;
   private final boolean tribuoEnabled;
+  private final boolean tribuoLogOnnx;
   private final long flushTimeoutMillis;
   private final long finishGraceMillis;
   private final int queueCapacity;
@@ -66,6 +67,7 @@ public final class AutologConfig {
     this.runPerCall = builder.bool(ConfigKey.RUN_PER_CALL);
     this.dl4jEnabled = builder.bool(ConfigKey.DL4J_ENABLED);
     this.tribuoEnabled = builder.bool(ConfigKey.TRIBUO_ENABLED);
+    this.tribuoLogOnnx = builder.bool(ConfigKey.TRIBUO_LOG_ONNX);
     this.flushTimeoutMillis = builder.number(ConfigKey.FLUSH_TIMEOUT_MS);
     this.finishGraceMillis = builder.number(ConfigKey.FINISH_GRACE_MS);
     this.queueCapacity = (int) builder.number(ConfigKey.QUEUE_CAPACITY);
@@ -180,6 +182,14 @@ public final class AutologConfig {
     return tribuoEnabled;
   }
 
+  /**
+   * Returns true if a saved Tribuo model is also exported to ONNX when it supports it. Off by
+   * default: the export takes about as long as saving the model in Tribuo's own format.
+   */
+  public boolean tribuoLogOnnx() {
+    return tribuoLogOnnx;
+  }
+
   /** Returns how long to wait for buffered data to be sent at shutdown, in milliseconds. */
   public long flushTimeoutMillis() {
     return flushTimeoutMillis;
@@ -269,6 +279,7 @@ public final class AutologConfig {
     out.add("run_per_call=" + runPerCall);
     out.add("dl4j.enabled=" + dl4jEnabled);
     out.add("tribuo.enabled=" + tribuoEnabled);
+    out.add("tribuo.log_onnx=" + tribuoLogOnnx);
     out.add("flush_timeout_ms=" + flushTimeoutMillis);
     out.add("finish_grace_ms=" + finishGraceMillis);
     out.add("queue_capacity=" + queueCapacity);

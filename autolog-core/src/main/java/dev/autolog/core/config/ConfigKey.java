@@ -52,6 +52,8 @@ public enum ConfigKey {
       "autolog Deeplearning4j training"),
   TRIBUO_ENABLED("tribuo.enabled", Kind.BOOLEAN, "true", false,
       "autolog Tribuo training"),
+  TRIBUO_LOG_ONNX("tribuo.log_onnx", Kind.BOOLEAN, "false", false,
+      "with log_models, also export Tribuo models that support it to ONNX (model/model.onnx)"),
   SECRETS_DIR("secrets_dir", Kind.PATH, "~/.autolog/secrets", false,
       "directory of <name>.properties files that {{name.key}} secret references read"),
   FLUSH_TIMEOUT_MS("flush_timeout_ms", Kind.LONG, "10000", false,

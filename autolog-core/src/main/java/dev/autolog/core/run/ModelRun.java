@@ -153,6 +153,26 @@ public final class ModelRun {
     return status == RunStatus.RUNNING;
   }
 
+  /**
+   * Does {@code work} on the logger's thread as soon as the logger gets to it, instead of when the
+   * run finishes: for a model that training can no longer change (a Tribuo model is immutable once
+   * trained). Saving it then overlaps the rest of the job instead of delaying the JVM's exit, and
+   * its garbage is collected with the job's.
+   */
+  public void finishEarly(RunFinisher work) {
+    logger.runOnWorker(() -> runFinisher(work));
+  }
+
+  /** Does a finisher's work on the logger's thread; a failure is a warning. */
+  void runFinisher(RunFinisher work) {
+    try {
+      work.finish(new TempFileSink(logger, handle));
+    } catch (Throwable t) {
+      AgentLog.warnOnce("finisher-" + t.getClass().getName(),
+          "could not write the end-of-run artifacts of " + name() + ": " + AgentLog.describe(t));
+    }
+  }
+
   /** Sets the work to do when the run finishes (replacing any earlier one). */
   public synchronized void setFinisher(RunFinisher finisher) {
     this.finisher = finisher;

@@ -320,12 +320,7 @@ public final class RunManager {
       // A new call resumed the run before its end-of-run work ran; it runs when the run ends again.
       return;
     }
-    try {
-      finisher.finish(new TempFileSink(run.handle()));
-    } catch (Throwable t) {
-      AgentLog.warnOnce("finisher-" + t.getClass().getName(),
-          "could not write the end-of-run artifacts of " + run.name() + ": " + AgentLog.describe(t));
-    }
+    run.runFinisher(finisher);
   }
 
   /** After the status is written: print where to see the run and update run_info_file. */
@@ -368,43 +363,6 @@ public final class RunManager {
       Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       AgentLog.warnOnce("run-info-file", "could not write run_info_file " + file + ": " + AgentLog.describe(e));
-    }
-  }
-
-  /** Collects a finisher's files as temporary artifacts of one run. */
-  private final class TempFileSink implements ArtifactSink {
-    private final RunHandle handle;
-
-    TempFileSink(RunHandle handle) {
-      this.handle = handle;
-    }
-
-    @Override
-    public String runId() {
-      RunInfo info = handle.info();
-      return info == null ? null : info.runId();
-    }
-
-    @Override
-    public Path newTempDir() throws IOException {
-      return Files.createTempDirectory("autolog-");
-    }
-
-    @Override
-    public void addFile(String artifactPath, Path file) {
-      logger.logArtifact(handle, artifactPath, file, true);
-    }
-
-    @Override
-    public void addModel(dev.autolog.core.tracking.ModelArtifact model) {
-      logger.logModel(handle, model);
-    }
-
-    @Override
-    public void addText(String artifactPath, String text) throws IOException {
-      Path tmp = Files.createTempFile("autolog-", ".txt");
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      addFile(artifactPath, tmp);
     }
   }
 }

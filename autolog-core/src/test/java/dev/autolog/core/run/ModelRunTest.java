@@ -161,4 +161,22 @@ class ModelRunTest {
     assertTrue(run.isRunning());
     assertFalse(run.handle().creationFailed());
   }
+
+  @Test
+  void earlyFinishingWorkRunsOnTheLoggerBeforeTheRunEndsAndAFailureIsAWarning() {
+    run.finishEarly(sink -> sink.addText("model/summary.txt", "saved on " + Thread.currentThread().getName()));
+    run.finishEarly(sink -> {
+      throw new IllegalStateException("cannot save");
+    });
+    run.logMetric("after", 1, 0);
+    assertTrue(logger.flush(5000));
+    List<Artifact> artifacts = tracker.calls(Artifact.class);
+    assertEquals(1, artifacts.size());
+    assertEquals("model/summary.txt", artifacts.get(0).path());
+    assertEquals("saved on autolog-logger", artifacts.get(0).content());
+    assertTrue(tracker.calls(RecordingTracker.Status.class).isEmpty(), "the run has not ended");
+    assertTrue(run.isRunning());
+    assertEquals(List.of("after"), flushedBatches().stream()
+        .flatMap(b -> b.metrics().stream()).map(Metric::key).toList(), "the logger went on after the failure");
+  }
 }
