@@ -203,6 +203,9 @@ class InvalidSettingTest {
         error("tribuo.enabled not a boolean", "tribuo.enabled",
             (job, dir) -> job.withAgent(null).env("AUTOLOG_TRIBUO_ENABLED", "on"),
             "(environment AUTOLOG_TRIBUO_ENABLED) = \"on\": " + booleans),
+        error("tribuo.log_onnx not a boolean", "tribuo.log_onnx",
+            (job, dir) -> job.withAgent(null).jvmArg("-Dautolog.tribuo.log_onnx=onnx"),
+            "(system property autolog.tribuo.log_onnx) = \"onnx\": " + booleans),
 
         // numbers
         error("log_every_n_iterations zero", "log_every_n_iterations",
