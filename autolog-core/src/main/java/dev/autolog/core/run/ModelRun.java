@@ -169,7 +169,7 @@ public final class ModelRun {
       work.finish(new TempFileSink(logger, handle));
     } catch (Throwable t) {
       AgentLog.warnOnce("finisher-" + t.getClass().getName(),
-          "could not write the end-of-run artifacts of " + name() + ": " + AgentLog.describe(t));
+          "could not write the model artifacts of " + name() + ": " + AgentLog.describe(t));
     }
   }
 
