@@ -42,7 +42,6 @@ public final class FileStoreTracker implements Tracker {
   static final String DEFAULT_EXPERIMENT_NAME = "Default";
 
 
-  private static final SecureRandom RANDOM = new SecureRandom();
   /**
    * Jackson reads only what an earlier process wrote (a journal replay, an existing experiment);
    * what this store writes it keeps in memory, so a job logging to a fresh store never loads it.
@@ -91,7 +90,8 @@ public final class FileStoreTracker implements Tracker {
     String id;
     do {
       // MLflow's _generate_unique_integer_id: a random 18-digit integer.
-      id = Long.toString(100_000_000_000_000_000L + (RANDOM.nextLong() & Long.MAX_VALUE) % 900_000_000_000_000_000L);
+      long random = ExperimentIds.RANDOM.nextLong() & Long.MAX_VALUE;
+      id = Long.toString(100_000_000_000_000_000L + random % 900_000_000_000_000_000L);
     } while (Files.exists(root.resolve(id)));
     writeExperiment(id, name);
     return id;
@@ -423,5 +423,13 @@ public final class FileStoreTracker implements Tracker {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
     }
+  }
+
+  /**
+   * Made on first use, on the logger's thread: creating a {@link SecureRandom} initializes the JDK's
+   * security providers, about 10 ms that the training call which builds this tracker need not wait.
+   */
+  private static final class ExperimentIds {
+    static final SecureRandom RANDOM = new SecureRandom();
   }
 }
