@@ -116,6 +116,9 @@ final class TrainingListenerHandler implements InvocationHandler {
       if (numParams instanceof Number n && n.longValue() > 0) {
         done[0] = true;
         run.logParam("num_params", n.longValue());
+        // Here, not on the logger's thread: summary() calls getLayers(), synchronized on the network
+        // as fit's forward pass is, and a job stopped inside fit (System.exit, a signal) would hold
+        // the logger there until the exit gives up.
         Object summary = Reflect.tryCall(model, "summary");
         if (summary != null) {
           run.logText("model_summary.txt", summary.toString());
