@@ -108,9 +108,10 @@ public final class ProcessBench {
   /**
    * What creating one small file costs in the working directories' file system: the median of 500
    * creations in a fresh directory. On this project's VM the root file system (ext4 without a
-   * journal) took about 250 us, all of it kernel time: without a journal, ext4 skips every inode freed
-   * in the last {@code vm.dirtytime_expire_seconds} (12 hours) when it allocates one, and tests and
-   * benchmarks free many. A fresh, journaled ext4 on the same VM took about 25 us.
+   * journal) took 250-500 us after hours of tests, all of it kernel time: without a journal, ext4
+   * skips every inode freed in the last {@code vm.dirtytime_expire_seconds} (12 hours) when it
+   * allocates one, and tests and benchmarks free many (28-54 us once it had recovered). A fresh,
+   * journaled ext4 on the same VM took about 25 us.
    */
   private double fileCreationMicros() throws IOException {
     Path dir = Files.createTempDirectory(workDir, "autolog-probe-");
