@@ -6,7 +6,10 @@ import dev.autolog.core.config.ConfigLoader;
 import dev.autolog.core.config.ConfigProblem;
 import dev.autolog.core.config.ConfigResult;
 import dev.autolog.core.instrumentation.ClassFileFilter;
+import dev.autolog.core.instrumentation.HookWeaver;
 import dev.autolog.core.instrumentation.InstrumentationModule;
+import dev.autolog.core.instrumentation.LateAttach;
+import dev.autolog.core.instrumentation.WeavingTransformer;
 import dev.autolog.core.log.AgentLog;
 import dev.autolog.core.logger.AsyncLogger;
 import dev.autolog.core.run.RunContext;
@@ -35,7 +38,7 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>when the first DL4J or Tribuo class loads, the bridge classes are defined in the bootstrap
  *       class loader ({@link BootstrapBridge}), connected to the modules' hooks, and the
- *       transformer is built ({@link Instrumenter}); it transforms that class and every later one;
+ *       transformer is built (a {@link WeavingTransformer}); it transforms that class and every later one;
  *   <li>when a hook first runs (the first training or evaluation call), the tracker, the logger
  *       thread, the run manager and the shutdown hook are created ({@link #startRuntime}).
  * </ul>
@@ -131,7 +134,7 @@ public final class AutologAgent {
     } else {
       // Attached late: the libraries may be in use already; instrument now, retransforming their classes.
       BootstrapBridge.define(inst, modules, agentLoader);
-      Instrumenter.installOn(inst, modules, agentLoader);
+      LateAttach.install(inst, modules, agentLoader, AutologAgent::couldNotInstrument);
     }
   }
 
@@ -139,7 +142,13 @@ public final class AutologAgent {
   private static ClassFileTransformer instrumentation(Instrumentation inst, List<InstrumentationModule> modules,
       ClassLoader agentLoader) {
     BootstrapBridge.define(inst, modules, agentLoader);
-    return Instrumenter.transformer(modules, agentLoader);
+    return new WeavingTransformer(new HookWeaver(modules, agentLoader), AutologAgent::couldNotInstrument);
+  }
+
+  /** A class the weaver could not instrument loads unchanged; said once per class. */
+  private static void couldNotInstrument(String internalName, Throwable t) {
+    String name = internalName.replace('/', '.');
+    AgentLog.warnOnce("transform-" + name, "could not instrument " + name + ": " + AgentLog.describe(t));
   }
 
   /**

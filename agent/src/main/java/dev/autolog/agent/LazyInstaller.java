@@ -22,9 +22,6 @@ import java.util.function.Supplier;
  * the JVM and nothing is retransformed: the class being defined is transformed here directly, and no
  * class of those packages can have loaded before it.
  *
- * <p>A late attach registers it retransformation-capable, with a real transformer built already,
- * and retransforms the packages' loaded classes through it.
- *
  * <p>Threads loading such classes meanwhile wait for the build; classes the build itself loads on
  * the building thread are left alone (none are of those packages). If the build fails, the failure
  * is reported once and every class loads unchanged.
@@ -58,7 +55,7 @@ final class LazyInstaller implements ClassFileTransformer {
     try {
       return real.transform(module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
     } catch (Throwable t) {
-      // The real transformer reports its own failures (Instrumenter); this is for one that throws
+      // The real transformer reports its own failures (WeavingTransformer); this is for one that throws
       // anyway, which the JVM would ignore: the class loads unchanged.
       AgentLog.debug("left " + className + " unchanged: " + AgentLog.describe(t));
       return null;

@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.autolog.core.Autolog;
 import dev.autolog.core.config.ConfigLoader;
 import dev.autolog.core.config.ConfigResult;
-import dev.autolog.core.instrumentation.ClassFileFilter;
-import dev.autolog.core.instrumentation.HookWeaver;
+import dev.autolog.core.instrumentation.LateAttach;
 import dev.autolog.core.logger.AsyncLogger;
 import dev.autolog.core.run.RunContext;
 import dev.autolog.core.run.RunManager;
 import dev.autolog.core.tracking.FileStoreTracker;
 import java.io.IOException;
-import java.lang.instrument.ClassFileTransformer;
-import java.lang.instrument.Instrumentation;
-import java.security.ProtectionDomain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,30 +59,10 @@ final class InProcessAgent {
       assertTrue(module.enabled(result.config()));
       // The bridge stays on this JVM's class path (the agent defines it in the bootstrap loader).
       module.connectHooks();
-      // As a late attach does: Tribuo classes loaded already (by JUnit's discovery) are retransformed.
-      ClassFileFilter filter = ClassFileFilter.of(List.of(module));
-      HookWeaver weaver = new HookWeaver(List.of(module), TribuoHooks.class.getClassLoader());
-      Instrumentation inst = ByteBuddyAgent.install();
-      inst.addTransformer(new ClassFileTransformer() {
-        @Override
-        public byte[] transform(Module m, ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
-            byte[] bytes) {
-          if (name == null || !filter.accepts(name, bytes)) {
-            return null;
-          }
-          try {
-            return weaver.weave(loader, name, bytes);
-          } catch (Throwable t) {
-            transformErrors.add(name + ": " + t);
-            return null;
-          }
-        }
-      }, true);
-      for (Class<?> loaded : inst.getAllLoadedClasses()) {
-        if (loaded.getName().startsWith("org.tribuo.") && inst.isModifiableClass(loaded)) {
-          inst.retransformClasses(loaded);
-        }
-      }
+      // As a late attach does (the agent's own code): Tribuo classes loaded already (by JUnit's
+      // discovery) are retransformed.
+      LateAttach.install(ByteBuddyAgent.install(), List.of(module), TribuoHooks.class.getClassLoader(),
+          (name, t) -> transformErrors.add(name + ": " + t));
     }
     assertEquals(List.of(), transformErrors, "the weaver could not instrument some Tribuo classes");
     return new FileStore(store);
@@ -111,10 +87,6 @@ final class InProcessAgent {
   }
 
   /**
-   * Waits until everything queued so far is written. The RunManager flushes after a call at most
-   * once a second, so a test reading the store right after a call flushes first.
-   */
-  /**
    * The order runs were opened in. Start times have millisecond resolution, so ties are broken
    * the way runs are opened: a cross-validation's run before its folds', and runs of one name
    * stem by their counter.
@@ -125,6 +97,10 @@ final class InProcessAgent {
           .thenComparing(r -> r.name().replaceAll("-\\d+$", ""))
           .thenComparingInt(r -> Integer.parseInt(r.name().replaceAll("^.*-(\\d+)$", "$1")));
 
+  /**
+   * Waits until everything queued so far is written. The RunManager flushes after a call at most
+   * once a second, so a test reading the store right after a call flushes first.
+   */
   static void flush() {
     assertTrue(logger.flush(10_000), "the logger did not catch up within 10 s");
   }

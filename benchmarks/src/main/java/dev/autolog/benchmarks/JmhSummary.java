@@ -57,8 +57,14 @@ public final class JmhSummary {
         System.out.println(line);
       }
     }
-    for (String server : new String[] {"double", "sqlite-4-workers", "sqlite-1-worker"}) {
-      String p = "[server=" + server + "]";
+    // One set of ratios per server the delivery benchmarks ran against (DeliveryBench's server parameter).
+    java.util.Set<String> servers = new java.util.TreeSet<>();
+    for (String id : medians.keySet()) {
+      if (id.startsWith("DeliveryBench.") && id.contains("[server=")) {
+        servers.add(id.substring(id.indexOf("[server=")));
+      }
+    }
+    for (String p : servers) {
       ratio(medians, "DeliveryBench.agentAsyncLogger" + p, "DeliveryBench.mlflowClientPerPoint" + p, 50);
       ratio(medians, "DeliveryBench.agentAsyncLogger" + p, "DeliveryBench.mlflowClientLogBatch1000" + p, 1.2);
       ratio(medians, "DeliveryBench.restTrackerBatch1000" + p, "DeliveryBench.mlflowClientLogBatch1000" + p, 0);
