@@ -1,5 +1,6 @@
 package dev.autolog.core.tracking;
 
+import com.fasterxml.jackson.core.io.NumberOutput;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -10,7 +11,9 @@ import java.math.RoundingMode;
  * {@code inf}, {@code -inf}.
  *
  * <p>The digits are the shortest decimal that reads back as the value (Java 17's
- * {@link Double#toString} is not always shortest), laid out as Python lays them out.
+ * {@link Double#toString} is not always shortest), laid out as Python lays them out. Runs on the
+ * logger's thread for every metric point the file store writes, so the common case does no
+ * {@link BigDecimal} arithmetic.
  */
 public final class PythonFloats {
   private PythonFloats() {}
@@ -27,17 +30,34 @@ public final class PythonFloats {
       return (1 / value < 0) ? "-0.0" : "0.0";
     }
     String sign = value < 0 ? "-" : "";
-    // The shortest decimal that reads back as the value (Python's repr digits), as digits and the
-    // position of the decimal point within them.
-    BigDecimal shortest = shortest(Math.abs(value));
-    String digits = shortest.unscaledValue().toString();
-    int pointPos = digits.length() - shortest.scale();
-    // Strip trailing zeros.
-    int end = digits.length();
-    while (end > 1 && digits.charAt(end - 1) == '0') {
-      end--;
+    double abs = Math.abs(value);
+    // The shortest decimal that reads back as the value (Python's repr digits), as digits without
+    // trailing zeros and the position of the decimal point within them.
+    String digits;
+    int pointPos;
+    if (abs >= Double.MIN_NORMAL) {
+      // Schubfach (Jackson's copy of the algorithm behind Java 19's Double.toString) finds it
+      // without BigDecimal arithmetic; for normal doubles its choice is Python's.
+      String text = NumberOutput.toString(abs, true);
+      int e = text.indexOf('E');
+      String mantissa = e < 0 ? text : text.substring(0, e);
+      int point = mantissa.indexOf('.');
+      String all = mantissa.substring(0, point) + mantissa.substring(point + 1);
+      pointPos = point + (e < 0 ? 0 : Integer.parseInt(text.substring(e + 1)));
+      int start = 0;
+      while (start < all.length() - 1 && all.charAt(start) == '0') {
+        start++;
+        pointPos--;
+      }
+      digits = stripTrailingZeros(all.substring(start));
+    } else {
+      // Subnormal: Java 19's rule also admits a closer two-digit decimal where one digit suffices
+      // (4.9E-324 for Python's 5e-324), so search exactly.
+      BigDecimal shortest = shortestSubnormal(abs);
+      String all = shortest.unscaledValue().toString();
+      pointPos = all.length() - shortest.scale();
+      digits = stripTrailingZeros(all);
     }
-    digits = digits.substring(0, end);
     int decimalExponent = pointPos - 1; // exponent in d.ddd form
     if (decimalExponent < -4 || decimalExponent >= 16) {
       String m = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
@@ -59,19 +79,25 @@ public final class PythonFloats {
       }
       sb.append(".0");
     } else {
-      sb.append(digits, 0, pointPos).append('.').append(digits.substring(pointPos));
+      sb.append(digits, 0, pointPos).append('.').append(digits, pointPos, digits.length());
     }
     return sb.toString();
   }
 
+  private static String stripTrailingZeros(String digits) {
+    int end = digits.length();
+    while (end > 1 && digits.charAt(end - 1) == '0') {
+      end--;
+    }
+    return digits.substring(0, end);
+  }
+
   /**
-   * The shortest decimal that parses back to {@code value} (finite, positive), the one closest to
-   * it when several have that length: the digits of Python's repr. Java 17's
-   * {@link Double#toString} is not always shortest (e.g. {@code 6.3239798072436944E16} for
-   * Python's {@code 6.323979807243694e+16}, {@code 4.9E-324} for {@code 5e-324}), so its digits
-   * only bound the search.
+   * The shortest decimal that parses back to {@code value} (positive and subnormal), the one
+   * closest to it when several have that length. Java 17's {@link Double#toString} is not always
+   * shortest ({@code 4.9E-324} for Python's {@code 5e-324}), so its digits only bound the search.
    */
-  private static BigDecimal shortest(double value) {
+  private static BigDecimal shortestSubnormal(double value) {
     BigDecimal exact = new BigDecimal(value);
     BigDecimal best = new BigDecimal(Double.toString(value));
     // Rounding to fewer digits only moves further from the value, so stop at the first failure.
