@@ -92,4 +92,33 @@ class EventRingTest {
     assertTrue(all.get(1000) instanceof TrackingEvent.Task);
     assertTrue(ring.offerMetric(run, "m", 0, 0, 0), "taking frees the room");
   }
+
+  @Test
+  void slotsAreMadeOnlyAsFarAsWritersHaveReached() {
+    EventRing ring = new EventRing(100_000); // 131,072 slots: 32 segments
+    RunHandle run = new RunHandle("r");
+    List<TrackingEvent> taken = new ArrayList<>();
+    assertEquals(0, ring.segmentsMade(), "nothing before the first event");
+    for (int i = 0; i < 3000; i++) {
+      assertTrue(ring.offerMetric(run, "m", i, i, i));
+    }
+    ring.add(new TrackingEvent.Task(() -> {}));
+    ring.drainTo(taken);
+    assertEquals(1, ring.segmentsMade(), "a small job's events fit the first segment");
+    // Around the whole ring and on: every segment is made once, then reused.
+    for (int lap = 0; lap < 3; lap++) {
+      for (int i = 0; i < 131_072; i++) {
+        assertTrue(ring.offerMetric(run, "m", i, i, i));
+        if (i % 50_000 == 49_999) {
+          taken.clear();
+          ring.drainTo(taken);
+          assertEquals(50_000, taken.size());
+        }
+      }
+      taken.clear();
+      ring.drainTo(taken);
+    }
+    assertEquals(32, ring.segmentsMade());
+    assertTrue(ring.isEmpty());
+  }
 }
