@@ -52,6 +52,17 @@ class AgentJarTest {
   }
 
   @Test
+  void ofByteBuddyOnlyItsCopyOfAsmCoreIsCarried() throws IOException {
+    // HookWeaver needs ASM's reader and writer, nothing else of Byte Buddy's.
+    List<String> byteBuddy = entries().stream()
+        .filter(n -> n.startsWith("dev/autolog/shaded/net/bytebuddy/") && n.endsWith(".class"))
+        .toList();
+    assertTrue(byteBuddy.contains("dev/autolog/shaded/net/bytebuddy/jar/asm/ClassReader.class"), "ASM's reader");
+    assertEquals(List.of(), byteBuddy.stream()
+        .filter(n -> !n.matches("dev/autolog/shaded/net/bytebuddy/jar/asm/[^/]+\\.class")).toList());
+  }
+
+  @Test
   void noMachineLearningLibraryIsInside() throws IOException {
     for (String name : entries()) {
       for (String library : List.of("org/deeplearning4j", "org/nd4j", "org/tribuo", "org/bytedeco", "ml/dmlc")) {
