@@ -82,13 +82,15 @@ final class EventRing {
   /** Adds a metric point; false when {@code metricCapacity} events are waiting already. */
   boolean offerMetric(RunHandle run, String key, double value, long timestamp, long step) {
     long seq;
+    Segment s;
     do {
       seq = head.get();
       if (seq - tail >= metricCapacity) {
         return false;
       }
+      // Made before the slot is claimed: a claimed slot must be published, or the reader waits forever.
+      s = segmentForWriting((int) seq & mask);
     } while (!head.compareAndSet(seq, seq + 1));
-    Segment s = segmentForWriting((int) seq & mask);
     int i = (int) seq & SEGMENT_MASK;
     s.runs[i] = run;
     s.keys[i] = key;
@@ -105,17 +107,18 @@ final class EventRing {
    */
   void add(TrackingEvent event) {
     long seq;
+    Segment s;
     while (true) {
       seq = head.get();
       if (seq - tail >= size) {
         LockSupport.parkNanos(100_000);
         continue;
       }
+      s = segmentForWriting((int) seq & mask);
       if (head.compareAndSet(seq, seq + 1)) {
         break;
       }
     }
-    Segment s = segmentForWriting((int) seq & mask);
     int i = (int) seq & SEGMENT_MASK;
     s.events[i] = event;
     s.published.set(i, seq + 1);
