@@ -29,6 +29,19 @@ public final class MlflowLimits {
 
   private MlflowLimits() {}
 
+  /** Whether every character of {@code key} is one {@link #INVALID_KEY_CHARS} lets through. */
+  private static boolean hasOnlyValidKeyChars(String key) {
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      boolean valid = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '_' || c == '-' || c == '.' || c == ' ' || c == '/' || c == ':';
+      if (!valid) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * Returns {@code key} made valid for MLflow: characters MLflow rejects become '_', path tricks
    * ({@code ..}, {@code .} segments, leading, trailing or doubled '/') are removed, and the result
@@ -39,7 +52,8 @@ public final class MlflowLimits {
     if (key == null || key.isEmpty()) {
       return "_";
     }
-    String k = INVALID_KEY_CHARS.matcher(key).replaceAll("_");
+    // Most keys need no replacement: skip the regex's matcher (a few hundred keys per run, on the job's thread).
+    String k = hasOnlyValidKeyChars(key) ? key : INVALID_KEY_CHARS.matcher(key).replaceAll("_");
     // Cut first: the repairs below only shorten, and a cut must not leave a trailing '/' or '.'.
     if (k.length() > MAX_KEY_LENGTH) {
       k = k.substring(0, MAX_KEY_LENGTH);

@@ -39,6 +39,15 @@ class MlflowLimitsTest {
     assertEquals(expected, MlflowLimits.sanitizeKey(key));
   }
 
+  @Test
+  void everyCharacterIsKeptOrReplacedAsMlflowsPatternSays() {
+    // The check that skips the regex for valid keys must agree with it on every character.
+    for (char c = 0; c < 0x3000; c++) {
+      String kept = String.valueOf(c).matches("[A-Za-z0-9_\\-. /:]") ? String.valueOf(c) : "_";
+      assertEquals("a" + kept + "b", MlflowLimits.sanitizeKey("a" + c + "b"), "character " + (int) c);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "/", "//", ".", "./", "/."})
   void nothingUsableLeftBecomesAnUnderscore(String key) {
