@@ -53,7 +53,7 @@ public final class PythonFloats {
     } else {
       // Subnormal: Java 19's rule also admits a closer two-digit decimal where one digit suffices
       // (4.9E-324 for Python's 5e-324), so search exactly.
-      BigDecimal shortest = shortestSubnormal(abs);
+      BigDecimal shortest = shortestByExactSearch(abs);
       String all = shortest.unscaledValue().toString();
       pointPos = all.length() - shortest.scale();
       digits = stripTrailingZeros(all);
@@ -93,11 +93,12 @@ public final class PythonFloats {
   }
 
   /**
-   * The shortest decimal that parses back to {@code value} (positive and subnormal), the one
-   * closest to it when several have that length. Java 17's {@link Double#toString} is not always
-   * shortest ({@code 4.9E-324} for Python's {@code 5e-324}), so its digits only bound the search.
+   * The shortest decimal that parses back to {@code value} (finite, positive), the one closest to it
+   * when several have that length, by exact arithmetic: slow, so used for subnormal values only (and
+   * by tests as the reference). Java 17's {@link Double#toString} is not always shortest
+   * ({@code 4.9E-324} for Python's {@code 5e-324}), so its digits only bound the search.
    */
-  private static BigDecimal shortestSubnormal(double value) {
+  static BigDecimal shortestByExactSearch(double value) {
     BigDecimal exact = new BigDecimal(value);
     BigDecimal best = new BigDecimal(Double.toString(value));
     // Rounding to fewer digits only moves further from the value, so stop at the first failure.

@@ -3,8 +3,6 @@ package dev.autolog.core.tracking;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -80,34 +78,11 @@ class PythonFloatsTest {
           ? Double.longBitsToDouble(random.nextLong())
           : Math.round(random.nextDouble() * 1e6) / Math.pow(10, random.nextInt(12));
       if (Double.isFinite(value) && value != 0) {
-        BigDecimal expected = shortestByExactSearch(Math.abs(value));
+        BigDecimal expected = PythonFloats.shortestByExactSearch(Math.abs(value));
         BigDecimal actual = new BigDecimal(PythonFloats.format(Math.abs(value)));
         assertEquals(expected.stripTrailingZeros(), actual.stripTrailingZeros(), () -> "for " + value);
       }
     }
-  }
-
-  /** The reference: among decimals of each length that read back as the value, the closest one. */
-  private static BigDecimal shortestByExactSearch(double value) {
-    BigDecimal exact = new BigDecimal(value);
-    BigDecimal best = exact;
-    for (int precision = 17; precision >= 1; precision--) {
-      BigDecimal down = exact.round(new MathContext(precision, RoundingMode.FLOOR));
-      BigDecimal up = exact.round(new MathContext(precision, RoundingMode.CEILING));
-      boolean downOk = down.doubleValue() == value;
-      boolean upOk = up.doubleValue() == value;
-      if (downOk && upOk) {
-        int cmp = exact.subtract(down).compareTo(up.subtract(exact));
-        best = cmp < 0 ? down : cmp > 0 ? up : exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
-      } else if (downOk) {
-        best = down;
-      } else if (upOk) {
-        best = up;
-      } else if (precision < 17) {
-        break;
-      }
-    }
-    return best;
   }
 
   @Test
