@@ -2,7 +2,7 @@
 # The benchmarks of issue 6, in one command: builds, runs the JMH suite and the process-level measurements
 # side by side, and writes everything under benchmarks/results/<date>-<mode>/ (SUMMARY.txt holds the figures).
 #
-#   benchmarks/run.sh            # full run, ~32 min on 2 cores
+#   benchmarks/run.sh            # full run, ~35 min on 2 cores
 #   benchmarks/run.sh --quick    # a few minutes, rougher numbers (1 fork, short iterations, fewer pairs)
 #   benchmarks/run.sh --workdir DIR   # the process-level jobs write their ./mlruns under DIR (default: /tmp)
 #
@@ -38,7 +38,7 @@ if [[ $MODE == quick ]]; then
 else
   JMH_COMMON=()        # the annotations: 2 forks, warm-up and measurement per benchmark class
   JMH_SS=()
-  STARTUP_PAIRS=15; SAMPLE_PAIRS=5; SCALE_POINTS=10000000; SCALE_REST_POINTS=1000000
+  STARTUP_PAIRS=15; SAMPLE_PAIRS=11; SCALE_POINTS=10000000; SCALE_REST_POINTS=1000000
 fi
 
 {
