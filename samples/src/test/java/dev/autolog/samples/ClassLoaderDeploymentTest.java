@@ -189,7 +189,6 @@ class ClassLoaderDeploymentTest {
     return LongStream.range(0, n).boxed().toList();
   }
 
-
   private static String withoutTimestamps(String stderr) {
     return TribuoAutologEndToEndTest.JUL_TIMESTAMP.matcher(stderr).replaceAll("");
   }

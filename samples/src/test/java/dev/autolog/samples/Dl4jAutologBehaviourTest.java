@@ -56,8 +56,8 @@ class Dl4jAutologBehaviourTest {
     assertTrue(iterations >= 30, agent.stdout());
     Run run = agent.onlyRun();
     assertEquals(3, run.status(), "FINISHED");
-    assertEquals(java.util.stream.LongStream.range(0, iterations).boxed().toList(), run.steps("loss"));
-    assertEquals(java.util.stream.LongStream.range(0, 30).boxed().toList(), run.steps("epoch_loss"));
+    assertEquals(LongStream.range(0, iterations).boxed().toList(), run.steps("loss"));
+    assertEquals(LongStream.range(0, 30).boxed().toList(), run.steps("epoch_loss"));
   }
 
   @Test
@@ -259,5 +259,4 @@ class Dl4jAutologBehaviourTest {
     Run run = agent.onlyRun();
     assertEquals(List.copyOf(LongStream.range(0, 100).boxed().toList()), run.steps("loss"), "no doubled points");
   }
-
 }

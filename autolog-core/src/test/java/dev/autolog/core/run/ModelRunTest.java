@@ -11,6 +11,9 @@ import dev.autolog.core.logger.RecordingTracker.Artifact;
 import dev.autolog.core.logger.RecordingTracker.Batch;
 import dev.autolog.core.logger.RunHandle;
 import dev.autolog.core.tracking.Metric;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,14 +165,31 @@ class ModelRunTest {
     assertFalse(run.handle().creationFailed());
   }
 
+  /** Thrown by a finisher in the test below; a class of its own, so no other test's warning hides its one. */
+  private static final class CannotSave extends RuntimeException {
+    CannotSave(String message) {
+      super(message);
+    }
+  }
+
   @Test
   void earlyFinishingWorkRunsOnTheLoggerBeforeTheRunEndsAndAFailureIsAWarning() {
     run.finishEarly(sink -> sink.addText("model/summary.txt", "saved on " + Thread.currentThread().getName()));
     run.finishEarly(sink -> {
-      throw new IllegalStateException("cannot save");
+      throw new CannotSave("disk full");
     });
     run.logMetric("after", 1, 0);
-    assertTrue(logger.flush(5000));
+    PrintStream original = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      assertTrue(logger.flush(5000));
+    } finally {
+      System.setErr(original);
+    }
+    List<String> warnings = err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("disk full")).toList();
+    assertEquals(1, warnings.size(), err.toString(StandardCharsets.UTF_8));
+    assertTrue(warnings.get(0).contains("WARN could not write the model artifacts of " + run.name()), warnings.get(0));
     List<Artifact> artifacts = tracker.calls(Artifact.class);
     assertEquals(1, artifacts.size());
     assertEquals("model/summary.txt", artifacts.get(0).path());
