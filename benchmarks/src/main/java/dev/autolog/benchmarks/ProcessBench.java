@@ -15,7 +15,12 @@ import java.util.Map;
  * {@code -javaagent}), peak RSS and wall time of the sample DL4J and Tribuo jobs. Runs are paired
  * and the order inside a pair alternates; ratios and differences are taken per pair, then the
  * median and spread of those are reported. Each process runs under {@code /usr/bin/time} for its
- * maximum resident set size, in a fresh working directory (so the agent writes ./mlruns there).
+ * maximum resident set size and the CPU time of all its threads (user + system), in a fresh working
+ * directory (so the agent writes ./mlruns there).
+ *
+ * <p>The CPU time says what the wall ratio cannot on a small machine: when the job alone already
+ * keeps every core busy ({@code cores_busy_without} near the core count), whatever CPU the agent adds,
+ * on any thread, lengthens the run; with idle cores, work off the job's threads would not.
  *
  * <p>The working directories are made under the directory named by the system property
  * {@code bench.workdir} (default: the JDK's temporary directory). Its file system matters: the
@@ -41,7 +46,14 @@ public final class ProcessBench {
     this.out = out;
   }
 
-  record Result(double wallMs, long maxRssKb, String stdout, String stderr) {}
+  /** One process: wall time, peak RSS, CPU time of all its threads (user + system), its output. */
+  record Result(double wallMs, long maxRssKb, double cpuMs, String stdout, String stderr) {
+
+    /** CPU time over wall time: how many cores the process kept busy on average. */
+    double coresBusy() {
+      return cpuMs / wallMs;
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args[0]).toAbsolutePath().normalize();
@@ -135,7 +147,8 @@ public final class ProcessBench {
     List<Double> preMain = new ArrayList<>();
     List<Double> wall = new ArrayList<>();
     List<Double> rss = new ArrayList<>();
-    out.println("pair  order        premain_ms(no/agent)  wall_ms(no/agent)  maxrss_kb(no/agent)");
+    List<Double> cpu = new ArrayList<>();
+    out.println("pair  order        premain_ms(no/agent)  wall_ms(no/agent)  maxrss_kb(no/agent)  cpu_ms(no/agent)");
     for (int i = 0; i < pairs; i++) {
       boolean agentFirst = i % 2 == 1;
       Result a = agentFirst ? run(true, main) : null;
@@ -148,13 +161,16 @@ public final class ProcessBench {
       preMain.add(pa - pn);
       wall.add(a.wallMs - n.wallMs);
       rss.add((double) (a.maxRssKb - n.maxRssKb));
-      out.printf(Locale.ROOT, "%4d  %-11s  %6.0f / %6.0f       %6.1f / %6.1f    %7d / %7d%n", i,
-          agentFirst ? "agent-first" : "plain-first", pn, pa, n.wallMs, a.wallMs, n.maxRssKb, a.maxRssKb);
+      cpu.add(a.cpuMs - n.cpuMs);
+      out.printf(Locale.ROOT, "%4d  %-11s  %6.0f / %6.0f       %6.1f / %6.1f    %7d / %7d    %5.0f / %5.0f%n", i,
+          agentFirst ? "agent-first" : "plain-first", pn, pa, n.wallMs, a.wallMs, n.maxRssKb, a.maxRssKb,
+          n.cpuMs, a.cpuMs);
     }
     out.println("RESULT startup.premain_added_ms " + Stats.of(preMain).format("%.0f") + " target <= 150");
     deleteFinishedDirectories();
     out.println("RESULT startup.wall_added_ms " + Stats.of(wall).format("%.1f") + " (whole process: start, main, exit hooks)");
     out.println("RESULT startup.rss_added_kb " + Stats.of(rss).format("%.0f"));
+    out.println("RESULT startup.cpu_added_ms " + Stats.of(cpu).format("%.0f") + " (all threads, user + system)");
   }
 
   private static double premain(Result r) {
@@ -180,7 +196,9 @@ public final class ProcessBench {
     List<Double> rss = new ArrayList<>();
     List<Double> wallNo = new ArrayList<>();
     List<Double> wallAgent = new ArrayList<>();
-    out.println("pair  order        wall_ms(no/agent)  ratio   maxrss_kb(no/agent)  added_mb");
+    List<Double> cpuAdded = new ArrayList<>();
+    List<Double> coresBusyNo = new ArrayList<>();
+    out.println("pair  order        wall_ms(no/agent)  ratio   maxrss_kb(no/agent)  added_mb  cpu_ms(no/agent)");
     for (int i = 0; i < pairs; i++) {
       boolean agentFirst = i % 2 == 1;
       Result a = agentFirst ? run(true, command) : null;
@@ -194,8 +212,11 @@ public final class ProcessBench {
       wallAgent.add(a.wallMs);
       double addedMb = (a.maxRssKb - n.maxRssKb) / 1024.0;
       rss.add(addedMb);
-      out.printf(Locale.ROOT, "%4d  %-11s  %7.0f / %7.0f  %.3f   %7d / %7d    %6.1f%n", i,
-          agentFirst ? "agent-first" : "plain-first", n.wallMs, a.wallMs, ratio, n.maxRssKb, a.maxRssKb, addedMb);
+      cpuAdded.add(a.cpuMs - n.cpuMs);
+      coresBusyNo.add(n.coresBusy());
+      out.printf(Locale.ROOT, "%4d  %-11s  %7.0f / %7.0f  %.3f   %7d / %7d    %6.1f  %6.0f / %6.0f%n", i,
+          agentFirst ? "agent-first" : "plain-first", n.wallMs, a.wallMs, ratio, n.maxRssKb, a.maxRssKb, addedMb,
+          n.cpuMs, a.cpuMs);
     }
     deleteFinishedDirectories();
     out.println("RESULT " + name + ".wall_ms_without " + Stats.of(wallNo).format("%.0f"));
@@ -204,6 +225,11 @@ public final class ProcessBench {
         + (ratioTarget == null ? " (no target)" : " target <= " + ratioTarget));
     out.println("RESULT " + name + ".rss_added_mb " + Stats.of(rss).format("%.1f")
         + (ratioTarget == null ? " (no target)" : " target <= 32"));
+    out.println("RESULT " + name + ".cpu_added_ms " + Stats.of(cpuAdded).format("%.0f")
+        + " (all threads, user + system)");
+    out.println("RESULT " + name + ".cores_busy_without " + Stats.of(coresBusyNo).format("%.2f")
+        + " (CPU time / wall time of the job alone; this machine has "
+        + Runtime.getRuntime().availableProcessors() + ")");
   }
 
   /**
@@ -220,7 +246,7 @@ public final class ProcessBench {
   private Result run(boolean agent, List<String> command) throws Exception {
     Path cwd = Files.createTempDirectory(workDir, "autolog-proc-");
     Path timeOut = cwd.resolve("time.txt");
-    List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M", "-o", timeOut.toString(),
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M %U %S", "-o", timeOut.toString(),
         Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     if (agent) {
       cmd.add("-javaagent:" + agentJar);
@@ -239,13 +265,15 @@ public final class ProcessBench {
     double wallMs = (System.nanoTime() - t0) / 1e6;
     String stdout = Files.readString(cwd.resolve("stdout.txt"));
     String stderr = Files.readString(cwd.resolve("stderr.txt"));
-    String time = Files.readString(timeOut).trim();
-    String[] lines = time.split("\n");
-    long rss = Long.parseLong(lines[lines.length - 1].trim());
+    // The last line: earlier ones are /usr/bin/time's notes, such as a nonzero exit status.
+    String[] lines = Files.readString(timeOut).trim().split("\n");
+    String[] fields = lines[lines.length - 1].trim().split("\\s+");
+    long rss = Long.parseLong(fields[0]);
+    double cpuMs = (Double.parseDouble(fields[1]) + Double.parseDouble(fields[2])) * 1000;
     finishedDirectories.add(cwd);
     if (rc != 0) {
       throw new IllegalStateException("exit " + rc + ": " + cmd + "\n" + stderr);
     }
-    return new Result(wallMs, rss, stdout, stderr);
+    return new Result(wallMs, rss, cpuMs, stdout, stderr);
   }
 }

@@ -68,6 +68,7 @@ class BenchmarkSmokeTest {
     ProcessBench.main(new String[] {root.toString(), out.toString(), "1", "0", "startup"});
     String text = Files.readString(out.resolve("startup.txt"));
     assertTrue(text.contains("RESULT startup.premain_added_ms median"), text);
+    assertTrue(text.contains("RESULT startup.cpu_added_ms median"), text);
     assertFalse(text.contains("NaN"), text);
   }
 }
