@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Process-level measurements, side by side in one run: start-up (a trivial main with and without
- * {@code -javaagent}), peak RSS and wall time of the sample DL4J and Tribuo jobs. Runs are paired
+ * {@code -javaagent}), peak RSS, wall time and CPU time of the sample DL4J and Tribuo jobs. Runs are paired
  * and the order inside a pair alternates; ratios and differences are taken per pair, then the
  * median and spread of those are reported. Each process runs under {@code /usr/bin/time} for its
  * maximum resident set size and the CPU time of all its threads (user + system), in a fresh working
@@ -185,7 +185,7 @@ public final class ProcessBench {
   /** @param ratioTarget the wall-ratio target, or null for a measurement that has none */
   void sample(String name, List<String> command, int pairs, String expectInAgentRun, Double ratioTarget)
       throws Exception {
-    header("sample " + name + " job: wall time and peak RSS with/without the agent (default config: file store,"
+    header("sample " + name + " job: wall time, peak RSS and CPU time with/without the agent (default config: file store,"
         + " per-iteration logging), " + pairs + " pairs");
     run(false, command);  // warm-up, untimed (page cache, javacpp native cache)
     Result warm = run(true, command);
