@@ -28,7 +28,9 @@ import java.util.Map;
  * and what creating one costs differs a hundredfold between file systems. Each header line says
  * what it cost there ({@link #fileCreationMicros}).
  *
- * <p>Usage: {@code ProcessBench <repo root> <results dir> <startup pairs> <sample pairs> [startup|samples|long|all]}
+ * <p>Usage: {@code ProcessBench <repo root> <results dir> <startup pairs> <sample pairs>
+ * [startup|samples|no-models|long|all]}; {@code no-models} measures the samples again with the agent
+ * argument {@code log_models=false}, to show what saving the models costs.
  */
 public final class ProcessBench {
   private final Path root;
@@ -37,9 +39,16 @@ public final class ProcessBench {
   private final List<Path> finishedDirectories = new ArrayList<>();
 
   private final Path workDir;
+  /** Appended to {@code -javaagent:<jar>} after '=', or empty. */
+  private final String agentArgument;
 
   private ProcessBench(Path root, PrintStream out) throws IOException {
+    this(root, out, "");
+  }
+
+  private ProcessBench(Path root, PrintStream out, String agentArgument) throws IOException {
     this.root = root;
+    this.agentArgument = agentArgument;
     this.workDir = Path.of(System.getProperty("bench.workdir", System.getProperty("java.io.tmpdir")));
     Files.createDirectories(workDir);
     this.agentJar = root.resolve("agent/target/autolog-agent.jar");
@@ -73,6 +82,16 @@ public final class ProcessBench {
         String jar = root.resolve("samples/target/autolog-samples.jar").toString();
         b.sample("dl4j", List.of("-jar", jar), samplePairs, "View run", 1.03);
         b.sample("tribuo", List.of("-cp", jar, "dev.autolog.samples.TribuoLegacyJob"), samplePairs, "View run", 1.10);
+      }
+    }
+    if (what.equals("all") || what.equals("no-models")) {
+      // Not targets of their own: the same jobs without model artifacts, the agent's largest per-job cost.
+      try (PrintStream ps = tee(results.resolve("samples-no-models.txt"))) {
+        ProcessBench b = new ProcessBench(root, ps, "log_models=false");
+        String jar = root.resolve("samples/target/autolog-samples.jar").toString();
+        b.sample("dl4j-no-models", List.of("-jar", jar), samplePairs, "View run", null);
+        b.sample("tribuo-no-models", List.of("-cp", jar, "dev.autolog.samples.TribuoLegacyJob"), samplePairs,
+            "View run", null);
       }
     }
     if (what.equals("all") || what.equals("long")) {
@@ -185,8 +204,9 @@ public final class ProcessBench {
   /** @param ratioTarget the wall-ratio target, or null for a measurement that has none */
   void sample(String name, List<String> command, int pairs, String expectInAgentRun, Double ratioTarget)
       throws Exception {
-    header("sample " + name + " job: wall time, peak RSS and CPU time with/without the agent (default config: file store,"
-        + " per-iteration logging), " + pairs + " pairs");
+    header("sample " + name + " job: wall time, peak RSS and CPU time with/without the agent ("
+        + (agentArgument.isEmpty() ? "default config" : "agent argument " + agentArgument)
+        + ": file store, per-iteration logging), " + pairs + " pairs");
     run(false, command);  // warm-up, untimed (page cache, javacpp native cache)
     Result warm = run(true, command);
     if (!warm.stderr.contains(expectInAgentRun)) {
@@ -249,7 +269,7 @@ public final class ProcessBench {
     List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M %U %S", "-o", timeOut.toString(),
         Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     if (agent) {
-      cmd.add("-javaagent:" + agentJar);
+      cmd.add("-javaagent:" + agentJar + (agentArgument.isEmpty() ? "" : "=" + agentArgument));
     }
     cmd.addAll(command);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
