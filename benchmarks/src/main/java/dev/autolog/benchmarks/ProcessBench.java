@@ -187,7 +187,8 @@ public final class ProcessBench {
     }
     out.println("RESULT startup.premain_added_ms " + Stats.of(preMain).format("%.0f") + " target <= 150");
     deleteFinishedDirectories();
-    out.println("RESULT startup.wall_added_ms " + Stats.of(wall).format("%.1f") + " (whole process: start, main, exit hooks)");
+    out.println("RESULT startup.wall_added_ms " + Stats.of(wall).format("%.1f")
+        + " (whole process: start, main, exit hooks)");
     out.println("RESULT startup.rss_added_kb " + Stats.of(rss).format("%.0f"));
     out.println("RESULT startup.cpu_added_ms " + Stats.of(cpu).format("%.0f") + " (all threads, user + system)");
   }

@@ -93,7 +93,8 @@ public final class ScaleRun {
           "RESULT scale.%s.%s points=%d queue_capacity=%d spilled=%d dropped=%d (%.2f%%) landed=%d lost_uncounted=%d"
               + " produce_s=%.2f drain_after_produce_s=%.2f heap_before_mb=%.1f peak_heap_sampled_mb=%.1f"
               + " peak_live_after_gc_mb=%.1f max_heap_mb=%.0f%s%n",
-          mode, rate == 0 ? "burst" : rate + "_per_s", points, config.queueCapacity(), logger.spilledMetrics(), dropped, 100.0 * dropped / points,
+          mode, rate == 0 ? "burst" : rate + "_per_s", points, config.queueCapacity(), logger.spilledMetrics(), dropped,
+          100.0 * dropped / points,
           landed, points - landed - dropped, (produced - t0) / 1e9, (drained - produced) / 1e9, baseline / 1048576.0,
           peakSampled.get() / 1048576.0, peakAfterGc.get() / 1048576.0,
           Runtime.getRuntime().maxMemory() / 1048576.0,
