@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,6 +79,40 @@ class AgentJarTest {
     try (JarFile jar = new JarFile(JAR.toFile())) {
       assertEquals(null, jar.getManifest().getMainAttributes().getValue("Multi-Release"));
     }
+  }
+
+  @Test
+  void ourClassesConcatenateStringsWithoutInvokedynamic() throws IOException {
+    // The parent pom compiles the agent with -XDstringConcat=inline: an invokedynamic concatenation makes the
+    // JVM spin method-handle classes on the job's thread at its first use (BENCHMARKS.md measures the cost).
+    List<String> indy = new ArrayList<>();
+    byte[] bootstrapName = "makeConcatWithConstants".getBytes(StandardCharsets.UTF_8);
+    try (JarFile jar = new JarFile(JAR.toFile())) {
+      for (JarEntry e : Collections.list(jar.entries())) {
+        String name = e.getName();
+        if (name.startsWith("dev/autolog/") && !name.startsWith("dev/autolog/shaded/") && name.endsWith(".class")) {
+          try (InputStream in = jar.getInputStream(e)) {
+            if (contains(in.readAllBytes(), bootstrapName)) {
+              indy.add(name);
+            }
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), indy);
+  }
+
+  private static boolean contains(byte[] bytes, byte[] needle) {
+    outer:
+    for (int i = 0; i <= bytes.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (bytes[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   @Test
