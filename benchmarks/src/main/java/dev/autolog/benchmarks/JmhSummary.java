@@ -9,6 +9,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads JMH's JSON results ({@code -rf json}) and prints, per benchmark, the median of the
@@ -58,7 +60,7 @@ public final class JmhSummary {
       }
     }
     // One set of ratios per server the delivery benchmarks ran against (DeliveryBench's server parameter).
-    java.util.Set<String> servers = new java.util.TreeSet<>();
+    Set<String> servers = new TreeSet<>();
     for (String id : medians.keySet()) {
       if (id.startsWith("DeliveryBench.") && id.contains("[server=")) {
         servers.add(id.substring(id.indexOf("[server=")));
