@@ -29,8 +29,10 @@ import java.util.Map;
  * what it cost there ({@link #fileCreationMicros}).
  *
  * <p>Usage: {@code ProcessBench <repo root> <results dir> <startup pairs> <sample pairs>
- * [startup|samples|no-models|long|all]}; {@code no-models} measures the samples again with the agent
- * argument {@code log_models=false}, to show what saving the models costs.
+ * [startup|samples|no-models|long|floor|all]}; {@code no-models} measures the samples again with the agent
+ * argument {@code log_models=false}, to show what saving the models costs; {@code floor} measures start-up
+ * and the samples (unless the sample pairs are 0) with {@link EmptyAgent} instead of ours, to show what any
+ * {@code -javaagent} costs before it does anything.
  */
 public final class ProcessBench {
   private final Path root;
@@ -47,11 +49,15 @@ public final class ProcessBench {
   }
 
   private ProcessBench(Path root, PrintStream out, String agentArgument) throws IOException {
+    this(root, out, agentArgument, root.resolve("agent/target/autolog-agent.jar"));
+  }
+
+  private ProcessBench(Path root, PrintStream out, String agentArgument, Path agentJar) throws IOException {
     this.root = root;
     this.agentArgument = agentArgument;
     this.workDir = Path.of(System.getProperty("bench.workdir", System.getProperty("java.io.tmpdir")));
     Files.createDirectories(workDir);
-    this.agentJar = root.resolve("agent/target/autolog-agent.jar");
+    this.agentJar = agentJar;
     this.out = out;
   }
 
@@ -73,7 +79,7 @@ public final class ProcessBench {
     Files.createDirectories(results);
     if (what.equals("all") || what.equals("startup")) {
       try (PrintStream ps = tee(results.resolve("startup.txt"))) {
-        new ProcessBench(root, ps).startup(startupPairs);
+        new ProcessBench(root, ps).startup("startup", startupPairs, 150.0);
       }
     }
     if (what.equals("all") || what.equals("samples")) {
@@ -100,6 +106,21 @@ public final class ProcessBench {
         String jar = root.resolve("samples/target/autolog-samples.jar").toString();
         new ProcessBench(root, ps).sample("dl4j-long", List.of("-cp", jar, "dev.autolog.samples.Dl4jLongJob", "200"),
             Math.max(2, samplePairs - 2), "View run", null);
+      }
+    }
+    if (what.equals("all") || what.equals("floor")) {
+      // Not targets: what the JVM charges for -javaagent itself, the floor under our figures.
+      try (PrintStream ps = tee(results.resolve("floor.txt"))) {
+        Path emptyAgent = EmptyAgent.jarIn(Files.createTempDirectory("autolog-empty-agent-"));
+        ProcessBench b = new ProcessBench(root, ps, "", emptyAgent);
+        b.startup("startup-empty-agent", startupPairs, null);
+        if (samplePairs > 0) {
+          String jar = root.resolve("samples/target/autolog-samples.jar").toString();
+          b.sample("dl4j-empty-agent", List.of("-jar", jar), samplePairs, "", null);
+          b.sample("tribuo-empty-agent", List.of("-cp", jar, "dev.autolog.samples.TribuoLegacyJob"), samplePairs,
+              "", null);
+        }
+        Fixtures.deleteRecursively(emptyAgent.getParent());
       }
     }
   }
@@ -157,8 +178,10 @@ public final class ProcessBench {
     return Stats.of(micros).median();
   }
 
-  void startup(int pairs) throws Exception {
-    header("start-up: trivial main (dev.autolog.benchmarks.Hello) with and without -javaagent, " + pairs + " pairs");
+  /** @param premainTarget the target for the time added before main(), or null for a measurement that has none */
+  void startup(String name, int pairs, Double premainTarget) throws Exception {
+    header("start-up: trivial main (dev.autolog.benchmarks.Hello) with and without -javaagent:"
+        + agentJar.getFileName() + ", " + pairs + " pairs");
     List<String> main = List.of("-cp", root.resolve("benchmarks/target/classes").toString(),
         "dev.autolog.benchmarks.Hello");
     run(false, main);  // warm the page cache, untimed
@@ -185,12 +208,13 @@ public final class ProcessBench {
           agentFirst ? "agent-first" : "plain-first", pn, pa, n.wallMs, a.wallMs, n.maxRssKb, a.maxRssKb,
           n.cpuMs, a.cpuMs);
     }
-    out.println("RESULT startup.premain_added_ms " + Stats.of(preMain).format("%.0f") + " target <= 150");
+    out.println("RESULT " + name + ".premain_added_ms " + Stats.of(preMain).format("%.0f")
+        + (premainTarget == null ? " (no target)" : " target <= " + premainTarget.intValue()));
     deleteFinishedDirectories();
-    out.println("RESULT startup.wall_added_ms " + Stats.of(wall).format("%.1f")
+    out.println("RESULT " + name + ".wall_added_ms " + Stats.of(wall).format("%.1f")
         + " (whole process: start, main, exit hooks)");
-    out.println("RESULT startup.rss_added_kb " + Stats.of(rss).format("%.0f"));
-    out.println("RESULT startup.cpu_added_ms " + Stats.of(cpu).format("%.0f") + " (all threads, user + system)");
+    out.println("RESULT " + name + ".rss_added_kb " + Stats.of(rss).format("%.0f"));
+    out.println("RESULT " + name + ".cpu_added_ms " + Stats.of(cpu).format("%.0f") + " (all threads, user + system)");
   }
 
   private static double premain(Result r) {
@@ -202,12 +226,15 @@ public final class ProcessBench {
     throw new IllegalStateException("no timing line in: " + r.stdout + r.stderr);
   }
 
-  /** @param ratioTarget the wall-ratio target, or null for a measurement that has none */
+  /**
+   * @param expectInAgentRun what the agent run's stderr must contain (empty: anything)
+   * @param ratioTarget the wall-ratio target, or null for a measurement that has none
+   */
   void sample(String name, List<String> command, int pairs, String expectInAgentRun, Double ratioTarget)
       throws Exception {
     header("sample " + name + " job: wall time, peak RSS and CPU time with/without the agent ("
         + (agentArgument.isEmpty() ? "default config" : "agent argument " + agentArgument)
-        + ": file store, per-iteration logging), " + pairs + " pairs");
+        + ": file store, per-iteration logging) using " + agentJar.getFileName() + ", " + pairs + " pairs");
     run(false, command);  // warm-up, untimed (page cache, javacpp native cache)
     Result warm = run(true, command);
     if (!warm.stderr.contains(expectInAgentRun)) {

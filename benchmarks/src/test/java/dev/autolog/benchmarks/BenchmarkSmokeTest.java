@@ -71,4 +71,14 @@ class BenchmarkSmokeTest {
     assertTrue(text.contains("RESULT startup.cpu_added_ms median"), text);
     assertFalse(text.contains("NaN"), text);
   }
+
+  @Test
+  void emptyAgentFloorRunsOnePair(@TempDir Path out) throws Exception {
+    Path root = Path.of(System.getProperty("autolog.agent.jar")).getParent().getParent().getParent();
+    ProcessBench.main(new String[] {root.toString(), out.toString(), "1", "0", "floor"});
+    String text = Files.readString(out.resolve("floor.txt"));
+    assertTrue(text.contains("-javaagent:empty-agent.jar"), text);
+    assertTrue(text.contains("RESULT startup-empty-agent.premain_added_ms median"), text);
+    assertFalse(text.contains("NaN"), text);
+  }
 }
