@@ -101,11 +101,15 @@ public final class ProcessBench {
       }
     }
     if (what.equals("all") || what.equals("long")) {
-      // Not a target of its own: the samples' ratios are mostly per-job costs; this shows the per-step cost.
+      // Not targets of their own: the samples' ratios are mostly per-job costs; these show the per-step cost,
+      // and how the ratio falls as the same training runs longer (200 epochs: ~3.5 s; 1000: ~15-20 s).
       try (PrintStream ps = tee(results.resolve("long.txt"))) {
         String jar = root.resolve("samples/target/autolog-samples.jar").toString();
-        new ProcessBench(root, ps).sample("dl4j-long", List.of("-cp", jar, "dev.autolog.samples.Dl4jLongJob", "200"),
+        ProcessBench b = new ProcessBench(root, ps);
+        b.sample("dl4j-long", List.of("-cp", jar, "dev.autolog.samples.Dl4jLongJob", "200"),
             Math.max(2, samplePairs - 2), "View run", null);
+        b.sample("dl4j-1000-epochs", List.of("-cp", jar, "dev.autolog.samples.Dl4jLongJob", "1000"),
+            Math.max(2, samplePairs / 2), "View run", null);
       }
     }
     if (what.equals("all") || what.equals("floor")) {
