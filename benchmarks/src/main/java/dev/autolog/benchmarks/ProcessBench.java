@@ -115,9 +115,9 @@ public final class ProcessBench {
     }
     if (what.equals("all") || what.equals("floor")) {
       // Not targets: what the JVM charges for -javaagent itself, the floor under our figures.
+      Path jarDir = Files.createTempDirectory("autolog-empty-agent-");
       try (PrintStream ps = tee(results.resolve("floor.txt"))) {
-        Path emptyAgent = EmptyAgent.jarIn(Files.createTempDirectory("autolog-empty-agent-"));
-        ProcessBench b = new ProcessBench(root, ps, "", emptyAgent);
+        ProcessBench b = new ProcessBench(root, ps, "", EmptyAgent.jarIn(jarDir));
         b.startup("startup-empty-agent", startupPairs, null);
         if (samplePairs > 0) {
           String jar = root.resolve("samples/target/autolog-samples.jar").toString();
@@ -125,7 +125,8 @@ public final class ProcessBench {
           b.sample("tribuo-empty-agent", List.of("-cp", jar, "dev.autolog.samples.TribuoLegacyJob"), samplePairs,
               "", null);
         }
-        Fixtures.deleteRecursively(emptyAgent.getParent());
+      } finally {
+        Fixtures.deleteRecursively(jarDir);
       }
     }
   }
@@ -222,6 +223,15 @@ public final class ProcessBench {
     out.println("RESULT " + name + ".cpu_added_ms " + Stats.of(cpu).format("%.0f") + " (all threads, user + system)");
   }
 
+  /** Which agent the "with" runs attach, and how it is configured. */
+  private String agentDescription() {
+    if (!agentJar.getFileName().toString().equals("autolog-agent.jar")) {
+      return "-javaagent:" + agentJar.getFileName();
+    }
+    return "the agent (" + (agentArgument.isEmpty() ? "default config" : "agent argument " + agentArgument)
+        + ": file store, per-iteration logging)";
+  }
+
   private static double premain(Result r) {
     for (String line : r.stdout.split("\n")) {
       if (line.startsWith("vm_start_to_main_ms=")) {
@@ -237,9 +247,8 @@ public final class ProcessBench {
    */
   void sample(String name, List<String> command, int pairs, String expectInAgentRun, Double ratioTarget)
       throws Exception {
-    header("sample " + name + " job: wall time, peak RSS and CPU time with/without the agent ("
-        + (agentArgument.isEmpty() ? "default config" : "agent argument " + agentArgument)
-        + ": file store, per-iteration logging) using " + agentJar.getFileName() + ", " + pairs + " pairs");
+    header("sample " + name + " job: wall time, peak RSS and CPU time with/without " + agentDescription() + ", "
+        + pairs + " pairs");
     run(false, command);  // warm-up, untimed (page cache, javacpp native cache)
     Result warm = run(true, command);
     if (!warm.stderr.contains(expectInAgentRun)) {

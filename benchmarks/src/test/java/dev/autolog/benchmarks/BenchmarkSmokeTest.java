@@ -63,7 +63,7 @@ class BenchmarkSmokeTest {
 
   @Test
   void startUpMeasurementRunsOnePair(@TempDir Path out) throws Exception {
-    Path root = Path.of(System.getProperty("autolog.agent.jar")).getParent().getParent().getParent();
+    Path root = repositoryRoot();
     assertTrue(Files.isRegularFile(root.resolve("agent/target/autolog-agent.jar")), "agent jar built");
     ProcessBench.main(new String[] {root.toString(), out.toString(), "1", "0", "startup"});
     String text = Files.readString(out.resolve("startup.txt"));
@@ -74,11 +74,15 @@ class BenchmarkSmokeTest {
 
   @Test
   void emptyAgentFloorRunsOnePair(@TempDir Path out) throws Exception {
-    Path root = Path.of(System.getProperty("autolog.agent.jar")).getParent().getParent().getParent();
-    ProcessBench.main(new String[] {root.toString(), out.toString(), "1", "0", "floor"});
+    ProcessBench.main(new String[] {repositoryRoot().toString(), out.toString(), "1", "0", "floor"});
     String text = Files.readString(out.resolve("floor.txt"));
     assertTrue(text.contains("-javaagent:empty-agent.jar"), text);
     assertTrue(text.contains("RESULT startup-empty-agent.premain_added_ms median"), text);
     assertFalse(text.contains("NaN"), text);
+  }
+
+  /** The checkout: the agent jar the build passes in is {@code <root>/agent/target/autolog-agent.jar}. */
+  private static Path repositoryRoot() {
+    return Path.of(System.getProperty("autolog.agent.jar")).getParent().getParent().getParent();
   }
 }
