@@ -35,6 +35,9 @@ import java.util.Map;
  * {@code -javaagent} costs before it does anything.
  */
 public final class ProcessBench {
+  /** Our agent, relative to the repository root. */
+  private static final String AGENT_JAR = "agent/target/autolog-agent.jar";
+
   private final Path root;
   private final Path agentJar;
   private final PrintStream out;
@@ -49,7 +52,7 @@ public final class ProcessBench {
   }
 
   private ProcessBench(Path root, PrintStream out, String agentArgument) throws IOException {
-    this(root, out, agentArgument, root.resolve("agent/target/autolog-agent.jar"));
+    this(root, out, agentArgument, root.resolve(AGENT_JAR));
   }
 
   private ProcessBench(Path root, PrintStream out, String agentArgument, Path agentJar) throws IOException {
@@ -77,6 +80,9 @@ public final class ProcessBench {
     int samplePairs = Integer.parseInt(args[3]);
     String what = args.length > 4 ? args[4] : "all";
     Files.createDirectories(results);
+    String samplesJar = root.resolve("samples/target/autolog-samples.jar").toString();
+    List<String> dl4jSample = List.of("-jar", samplesJar);
+    List<String> tribuoSample = List.of("-cp", samplesJar, "dev.autolog.samples.TribuoLegacyJob");
     if (what.equals("all") || what.equals("startup")) {
       try (PrintStream ps = tee(results.resolve("startup.txt"))) {
         new ProcessBench(root, ps).startup("startup", startupPairs, 150.0);
@@ -85,19 +91,16 @@ public final class ProcessBench {
     if (what.equals("all") || what.equals("samples")) {
       try (PrintStream ps = tee(results.resolve("samples.txt"))) {
         ProcessBench b = new ProcessBench(root, ps);
-        String jar = root.resolve("samples/target/autolog-samples.jar").toString();
-        b.sample("dl4j", List.of("-jar", jar), samplePairs, "View run", 1.03);
-        b.sample("tribuo", List.of("-cp", jar, "dev.autolog.samples.TribuoLegacyJob"), samplePairs, "View run", 1.10);
+        b.sample("dl4j", dl4jSample, samplePairs, "View run", 1.03);
+        b.sample("tribuo", tribuoSample, samplePairs, "View run", 1.10);
       }
     }
     if (what.equals("all") || what.equals("no-models")) {
       // Not targets of their own: the same jobs without model artifacts, the agent's largest per-job cost.
       try (PrintStream ps = tee(results.resolve("samples-no-models.txt"))) {
         ProcessBench b = new ProcessBench(root, ps, "log_models=false");
-        String jar = root.resolve("samples/target/autolog-samples.jar").toString();
-        b.sample("dl4j-no-models", List.of("-jar", jar), samplePairs, "View run", null);
-        b.sample("tribuo-no-models", List.of("-cp", jar, "dev.autolog.samples.TribuoLegacyJob"), samplePairs,
-            "View run", null);
+        b.sample("dl4j-no-models", dl4jSample, samplePairs, "View run", null);
+        b.sample("tribuo-no-models", tribuoSample, samplePairs, "View run", null);
       }
     }
     if (what.equals("all") || what.equals("long")) {
@@ -105,11 +108,10 @@ public final class ProcessBench {
       // and how the ratio falls as the same training runs longer (200 epochs: ~3.5-5 s; 600: ~9-10 s). The
       // longer job gets as many pairs as the samples: its run-to-run spread is as wide as the effect.
       try (PrintStream ps = tee(results.resolve("long.txt"))) {
-        String jar = root.resolve("samples/target/autolog-samples.jar").toString();
         ProcessBench b = new ProcessBench(root, ps);
-        b.sample("dl4j-long", List.of("-cp", jar, "dev.autolog.samples.Dl4jLongJob", "200"),
+        b.sample("dl4j-long", List.of("-cp", samplesJar, "dev.autolog.samples.Dl4jLongJob", "200"),
             Math.max(2, samplePairs - 2), "View run", null);
-        b.sample("dl4j-600-epochs", List.of("-cp", jar, "dev.autolog.samples.Dl4jLongJob", "600"),
+        b.sample("dl4j-600-epochs", List.of("-cp", samplesJar, "dev.autolog.samples.Dl4jLongJob", "600"),
             Math.max(2, samplePairs), "View run", null);
       }
     }
@@ -120,10 +122,8 @@ public final class ProcessBench {
         ProcessBench b = new ProcessBench(root, ps, "", EmptyAgent.jarIn(jarDir));
         b.startup("startup-empty-agent", startupPairs, null);
         if (samplePairs > 0) {
-          String jar = root.resolve("samples/target/autolog-samples.jar").toString();
-          b.sample("dl4j-empty-agent", List.of("-jar", jar), samplePairs, "", null);
-          b.sample("tribuo-empty-agent", List.of("-cp", jar, "dev.autolog.samples.TribuoLegacyJob"), samplePairs,
-              "", null);
+          b.sample("dl4j-empty-agent", dl4jSample, samplePairs, "", null);
+          b.sample("tribuo-empty-agent", tribuoSample, samplePairs, "", null);
         }
       } finally {
         Fixtures.deleteRecursively(jarDir);
@@ -225,7 +225,7 @@ public final class ProcessBench {
 
   /** Which agent the "with" runs attach, and how it is configured. */
   private String agentDescription() {
-    if (!agentJar.getFileName().toString().equals("autolog-agent.jar")) {
+    if (!agentJar.equals(root.resolve(AGENT_JAR))) {
       return "-javaagent:" + agentJar.getFileName();
     }
     return "the agent (" + (agentArgument.isEmpty() ? "default config" : "agent argument " + agentArgument)
