@@ -79,7 +79,7 @@ echo "== JMH: drain into the server double from a cold JVM (one invocation, no w
 jmh DrainBench -p tracker=rest "${NODELAY[@]}" -f 1 -wi 0 -i 1 -rf json -rff "$OUT/jmh-drain-double.json" \
   | tee "$OUT/jmh-drain-double.txt"
 
-echo "== process level: start-up, sample jobs (also with log_models=false), a longer DL4J job, an empty agent"
+echo "== process level: start-up, sample jobs (also with log_models=false), a longer DL4J job, the samples' CPU per thread, an empty agent"
 java -Dbench.workdir="$WORKDIR" -cp "$CP" dev.autolog.benchmarks.ProcessBench "$ROOT" "$OUT" "$STARTUP_PAIRS" "$SAMPLE_PAIRS" all
 
 echo "== scale: $SCALE_POINTS points (file store), $SCALE_REST_POINTS (server double)"
@@ -95,7 +95,7 @@ echo "== summary"
   cat "$OUT/machine.txt"
   echo
   java -cp "$CP" dev.autolog.benchmarks.JmhSummary "$OUT"/jmh-*.json
-  grep -h '^RESULT' "$OUT/startup.txt" "$OUT/samples.txt" "$OUT/samples-no-models.txt" "$OUT/long.txt" "$OUT/floor.txt" "$OUT/scale.txt"
+  grep -h '^RESULT' "$OUT/startup.txt" "$OUT/samples.txt" "$OUT/samples-no-models.txt" "$OUT/long.txt" "$OUT/threads.txt" "$OUT/floor.txt" "$OUT/scale.txt"
 } | tee "$OUT/SUMMARY.txt"
 # The JSON files keep JMH's raw iteration data (used for the medians above); sample-mode histograms can make them large.
 find "$OUT" -name '*.json' -size +512k -delete  # keep results/ to small text files; the .txt logs hold the same figures

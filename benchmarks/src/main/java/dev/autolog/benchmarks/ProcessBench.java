@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,8 +30,9 @@ import java.util.Map;
  * what it cost there ({@link #fileCreationMicros}).
  *
  * <p>Usage: {@code ProcessBench <repo root> <results dir> <startup pairs> <sample pairs>
- * [startup|samples|no-models|long|floor|all]}; {@code no-models} measures the samples again with the agent
- * argument {@code log_models=false}, to show what saving the models costs; {@code floor} measures start-up
+ * [startup|samples|no-models|long|threads|floor|all]}; {@code no-models} measures the samples again with the
+ * agent argument {@code log_models=false}, to show what saving the models costs; {@code threads} measures the
+ * samples' CPU time per kind of thread ({@link ThreadCpu}) in half as many pairs; {@code floor} measures start-up
  * and the samples (unless the sample pairs are 0) with {@link EmptyAgent} instead of ours, to show what any
  * {@code -javaagent} costs before it does anything.
  */
@@ -64,8 +66,13 @@ public final class ProcessBench {
     this.out = out;
   }
 
-  /** One process: wall time, peak RSS, CPU time of all its threads (user + system), its output. */
-  record Result(double wallMs, long maxRssKb, double cpuMs, String stdout, String stderr) {
+  /**
+   * One process: wall time, peak RSS, CPU time of all its threads (user + system), its output; and when it
+   * was watched, the CPU time per kind of thread and the time from its last output to its end (else
+   * empty and NaN).
+   */
+  record Result(double wallMs, long maxRssKb, double cpuMs, String stdout, String stderr,
+      Map<ThreadCpu.Kind, Double> threadCpuMs, double exitMs) {
 
     /** CPU time over wall time: how many cores the process kept busy on average. */
     double coresBusy() {
@@ -113,6 +120,15 @@ public final class ProcessBench {
             Math.max(2, samplePairs - 2), "View run", null);
         b.sample("dl4j-600-epochs", List.of("-cp", samplesJar, "dev.autolog.samples.Dl4jLongJob", "600"),
             Math.max(2, samplePairs), "View run", null);
+      }
+    }
+    if (what.equals("all") || what.equals("threads")) {
+      // Not targets: where the CPU the agent adds goes. Apart from the wall-time pairs, as watching costs CPU.
+      try (PrintStream ps = tee(results.resolve("threads.txt"))) {
+        ProcessBench b = new ProcessBench(root, ps);
+        int pairs = Math.max(1, (samplePairs + 1) / 2);
+        b.threads("dl4j", dl4jSample, pairs);
+        b.threads("tribuo", tribuoSample, pairs);
       }
     }
     if (what.equals("all") || what.equals("floor")) {
@@ -295,6 +311,67 @@ public final class ProcessBench {
   }
 
   /**
+   * Where the CPU goes: each kind of thread's CPU time ({@link ThreadCpu}) with and without the agent,
+   * in pairs as in {@link #sample}. The main thread's difference is what the agent adds to the job's own
+   * path (start-up, the hooks, and whatever the job then finds done or left to do); the other threads'
+   * work lengthens the job only where the job leaves no core idle.
+   */
+  void threads(String name, List<String> command, int pairs) throws Exception {
+    header("threads of the " + name + " job: CPU time per kind of thread with/without " + agentDescription() + ", "
+        + pairs + " pairs (read from /proc every " + ThreadCpu.POLL_MILLIS + " ms)");
+    run(false, command);  // warm-up, untimed
+    run(true, command);
+    Map<ThreadCpu.Kind, List<Double>> without = new EnumMap<>(ThreadCpu.Kind.class);
+    Map<ThreadCpu.Kind, List<Double>> with = new EnumMap<>(ThreadCpu.Kind.class);
+    Map<ThreadCpu.Kind, List<Double>> added = new EnumMap<>(ThreadCpu.Kind.class);
+    List<Double> exitWithout = new ArrayList<>();
+    List<Double> exitWith = new ArrayList<>();
+    List<Double> exitAdded = new ArrayList<>();
+    for (ThreadCpu.Kind kind : ThreadCpu.Kind.values()) {
+      without.put(kind, new ArrayList<>());
+      with.put(kind, new ArrayList<>());
+      added.put(kind, new ArrayList<>());
+    }
+    out.println("pair  order        CPU ms per kind of thread, then ms from the last output line to the end;"
+        + " without / with the agent");
+    for (int i = 0; i < pairs; i++) {
+      boolean agentFirst = i % 2 == 1;
+      Result a = agentFirst ? run(true, command, true) : null;
+      Result n = run(false, command, true);
+      if (!agentFirst) {
+        a = run(true, command, true);
+      }
+      StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%4d  %-11s", i,
+          agentFirst ? "agent-first" : "plain-first"));
+      for (ThreadCpu.Kind kind : ThreadCpu.Kind.values()) {
+        double no = n.threadCpuMs.get(kind);
+        double yes = a.threadCpuMs.get(kind);
+        without.get(kind).add(no);
+        with.get(kind).add(yes);
+        added.get(kind).add(yes - no);
+        row.append(String.format(Locale.ROOT, "  %s %.0f / %.0f", label(kind), no, yes));
+      }
+      exitWithout.add(n.exitMs);
+      exitWith.add(a.exitMs);
+      exitAdded.add(a.exitMs - n.exitMs);
+      out.println(row.append(String.format(Locale.ROOT, "  exit %.0f / %.0f", n.exitMs, a.exitMs)));
+    }
+    deleteFinishedDirectories();
+    out.printf(Locale.ROOT, "RESULT %s.exit_added_ms %s (from the job's last output line to the process's end;"
+        + " without: median %.0f, with: median %.0f)%n", name, Stats.of(exitAdded).format("%.0f"),
+        Stats.of(exitWithout).median(), Stats.of(exitWith).median());
+    for (ThreadCpu.Kind kind : ThreadCpu.Kind.values()) {
+      out.printf(Locale.ROOT, "RESULT %s.thread_cpu.%s_added_ms %s (without: median %.0f, with: median %.0f)%n", name,
+          label(kind), Stats.of(added.get(kind)).format("%.0f"), Stats.of(without.get(kind)).median(),
+          Stats.of(with.get(kind)).median());
+    }
+  }
+
+  private static String label(ThreadCpu.Kind kind) {
+    return kind.name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
    * Deletes the working directories of the runs so far. Not done after each run: on a file system
    * that delays the reuse of freed inodes (see {@link #fileCreationMicros}), removing a run's
    * ./mlruns (about 1,200 files for the Tribuo sample) makes the next run's file creation slower,
@@ -306,6 +383,11 @@ public final class ProcessBench {
   }
 
   private Result run(boolean agent, List<String> command) throws Exception {
+    return run(agent, command, false);
+  }
+
+  /** @param watch whether to watch the process's threads ({@link ThreadCpu}) and its exit ({@link OutputClock}) */
+  private Result run(boolean agent, List<String> command, boolean watch) throws Exception {
     Path cwd = Files.createTempDirectory(workDir, "autolog-proc-");
     Path timeOut = cwd.resolve("time.txt");
     List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M %U %S", "-o", timeOut.toString(),
@@ -319,12 +401,18 @@ public final class ProcessBench {
     env.put("OMP_NUM_THREADS", "1");
     env.remove("JAVA_TOOL_OPTIONS");
     env.remove("JDK_JAVA_OPTIONS");
-    pb.redirectOutput(cwd.resolve("stdout.txt").toFile());
+    Path stdoutFile = cwd.resolve("stdout.txt");
+    pb.redirectOutput(watch ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.to(stdoutFile.toFile()));
     pb.redirectError(cwd.resolve("stderr.txt").toFile());
     long t0 = System.nanoTime();
     Process p = pb.start();
+    ThreadCpu threads = watch ? ThreadCpu.watch(p) : null;
+    OutputClock output = watch ? OutputClock.copy(p.getInputStream(), stdoutFile) : null;
     int rc = p.waitFor();
-    double wallMs = (System.nanoTime() - t0) / 1e6;
+    long t1 = System.nanoTime();
+    double wallMs = (t1 - t0) / 1e6;
+    Map<ThreadCpu.Kind, Double> threadCpuMs = threads == null ? Map.of() : threads.stop();
+    double exitMs = output == null ? Double.NaN : (t1 - output.lastOutputNanos()) / 1e6;
     String stdout = Files.readString(cwd.resolve("stdout.txt"));
     String stderr = Files.readString(cwd.resolve("stderr.txt"));
     // The last line: earlier ones are /usr/bin/time's notes, such as a nonzero exit status.
@@ -336,6 +424,6 @@ public final class ProcessBench {
     if (rc != 0) {
       throw new IllegalStateException("exit " + rc + ": " + cmd + "\n" + stderr);
     }
-    return new Result(wallMs, rss, cpuMs, stdout, stderr);
+    return new Result(wallMs, rss, cpuMs, stdout, stderr, threadCpuMs, exitMs);
   }
 }

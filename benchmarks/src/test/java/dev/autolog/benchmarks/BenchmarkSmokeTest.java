@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openjdk.jmh.results.RunResult;
@@ -16,8 +18,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Keeps the benchmarks from rotting: runs each JMH benchmark once, in-process, with tiny iteration
- * counts, and one start-up pair, and checks only that each ran and produced a number. Never a
- * timing assertion: the figures come from benchmarks/run.sh.
+ * counts, one start-up pair and one pair of each sample job with its threads watched, and checks only that
+ * each ran and produced a number. Never a timing assertion: the figures come from benchmarks/run.sh.
  */
 class BenchmarkSmokeTest {
 
@@ -79,6 +81,34 @@ class BenchmarkSmokeTest {
     assertTrue(text.contains("-javaagent:empty-agent.jar"), text);
     assertTrue(text.contains("RESULT startup-empty-agent.premain_added_ms median"), text);
     assertFalse(text.contains("NaN"), text);
+  }
+
+  @Test
+  void threadMeasurementSeesTheMainThreadTheAgentsThreadsAndTheExit(@TempDir Path out) throws Exception {
+    ProcessBench.main(new String[] {repositoryRoot().toString(), out.toString(), "0", "1", "threads"});
+    String text = Files.readString(out.resolve("threads.txt"));
+    for (String sample : new String[] {"dl4j", "tribuo"}) {
+      // The job's main thread runs in both runs of the pair; the agent's logger only with the agent.
+      Matcher main = resultLine(text, sample + ".thread_cpu.main_added_ms");
+      assertTrue(Double.parseDouble(main.group(2)) > 0 && Double.parseDouble(main.group(3)) > 0, main.group());
+      Matcher agent = resultLine(text, sample + ".thread_cpu.agent_added_ms");
+      assertEquals(0.0, Double.parseDouble(agent.group(2)), agent.group());
+      assertTrue(Double.parseDouble(agent.group(3)) > 0, agent.group());
+      // The time from the job's last line to the process's end: the exit, never more than the whole run.
+      Matcher exit = resultLine(text, sample + ".exit_added_ms");
+      for (int group = 2; group <= 3; group++) {
+        double ms = Double.parseDouble(exit.group(group));
+        assertTrue(ms > 0 && ms < 60_000, exit.group());
+      }
+    }
+  }
+
+  /** A {@code RESULT} line's groups: 1 the median difference, 2 the median without, 3 the median with. */
+  private static Matcher resultLine(String text, String name) {
+    Matcher m = Pattern.compile("RESULT " + Pattern.quote(name)
+        + " median (-?[0-9.]+) .*without: median (-?[0-9.]+), with: median (-?[0-9.]+)\\)").matcher(text);
+    assertTrue(m.find(), "no " + name + " in:\n" + text);
+    return m;
   }
 
   /** The checkout: the agent jar the build passes in is {@code <root>/agent/target/autolog-agent.jar}. */
