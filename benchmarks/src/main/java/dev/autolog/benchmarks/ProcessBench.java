@@ -36,6 +36,9 @@ import java.util.Map;
 public final class ProcessBench {
   /** Our agent, relative to the repository root. */
   private static final String AGENT_JAR = "agent/target/autolog-agent.jar";
+  /** What {@link #main} can measure; "all" is each of the others. */
+  private static final List<String> MODES =
+      List.of("startup", "samples", "no-models", "long", "threads", "floor", "all");
 
   private final Path root;
   private final PrintStream out;
@@ -57,6 +60,10 @@ public final class ProcessBench {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length < 4 || args.length > 5 || (args.length == 5 && !MODES.contains(args[4]))) {
+      throw new IllegalArgumentException("usage: ProcessBench <repo root> <results dir> <startup pairs> <sample pairs> ["
+          + String.join("|", MODES) + "]; got " + List.of(args));
+    }
     Path root = Path.of(args[0]).toAbsolutePath().normalize();
     Path results = Path.of(args[1]);
     int startupPairs = Integer.parseInt(args[2]);

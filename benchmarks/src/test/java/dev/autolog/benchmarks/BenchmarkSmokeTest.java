@@ -2,6 +2,7 @@ package dev.autolog.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -65,10 +66,8 @@ class BenchmarkSmokeTest {
 
   @Test
   void startUpMeasurementRunsOnePair(@TempDir Path out) throws Exception {
-    Path root = repositoryRoot();
-    assertTrue(Files.isRegularFile(root.resolve("agent/target/autolog-agent.jar")), "agent jar built");
-    ProcessBench.main(new String[] {root.toString(), out.toString(), "1", "0", "startup"});
-    String text = Files.readString(out.resolve("startup.txt"));
+    assertTrue(Files.isRegularFile(repositoryRoot().resolve("agent/target/autolog-agent.jar")), "agent jar built");
+    String text = measure(out, "1", "0", "startup");
     assertTrue(text.contains("RESULT startup.premain_added_ms median"), text);
     assertTrue(text.contains("RESULT startup.cpu_added_ms median"), text);
     assertFalse(text.contains("NaN"), text);
@@ -76,8 +75,7 @@ class BenchmarkSmokeTest {
 
   @Test
   void emptyAgentFloorRunsOnePair(@TempDir Path out) throws Exception {
-    ProcessBench.main(new String[] {repositoryRoot().toString(), out.toString(), "1", "0", "floor"});
-    String text = Files.readString(out.resolve("floor.txt"));
+    String text = measure(out, "1", "0", "floor");
     assertTrue(text.contains("-javaagent:empty-agent.jar"), text);
     assertTrue(text.contains("RESULT startup-empty-agent.premain_added_ms median"), text);
     assertFalse(text.contains("NaN"), text);
@@ -85,8 +83,7 @@ class BenchmarkSmokeTest {
 
   @Test
   void threadMeasurementSeesTheMainThreadTheAgentsThreadsAndTheExit(@TempDir Path out) throws Exception {
-    ProcessBench.main(new String[] {repositoryRoot().toString(), out.toString(), "0", "1", "threads"});
-    String text = Files.readString(out.resolve("threads.txt"));
+    String text = measure(out, "0", "1", "threads");
     for (String sample : new String[] {"dl4j", "tribuo"}) {
       // The job's main thread runs in both runs of the pair; the agent's logger only with the agent.
       Matcher main = resultLine(text, sample + ".thread_cpu.main_added_ms");
@@ -94,13 +91,27 @@ class BenchmarkSmokeTest {
       Matcher agent = resultLine(text, sample + ".thread_cpu.agent_added_ms");
       assertEquals(0.0, Double.parseDouble(agent.group(2)), agent.group());
       assertTrue(Double.parseDouble(agent.group(3)) > 0, agent.group());
-      // The time from the job's last line to the process's end: the exit, never more than the whole run.
+      // The time from the job's last line to the process's end: positive, and far below a minute for jobs of seconds.
       Matcher exit = resultLine(text, sample + ".exit_added_ms");
       for (int group = 2; group <= 3; group++) {
         double ms = Double.parseDouble(exit.group(group));
         assertTrue(ms > 0 && ms < 60_000, exit.group());
       }
     }
+  }
+
+  @Test
+  void anUnknownModeIsRefusedWithTheModesItKnows(@TempDir Path out) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ProcessBench.main(new String[] {repositoryRoot().toString(), out.toString(), "1", "1", "thread"}));
+    assertTrue(e.getMessage().contains("startup|samples|no-models|long|threads|floor|all"), e.getMessage());
+    assertTrue(e.getMessage().contains("thread]"), e.getMessage());
+  }
+
+  /** Runs {@code mode} with the given pair counts and returns what it wrote to {@code <mode>.txt}. */
+  private static String measure(Path out, String startupPairs, String samplePairs, String mode) throws Exception {
+    ProcessBench.main(new String[] {repositoryRoot().toString(), out.toString(), startupPairs, samplePairs, mode});
+    return Files.readString(out.resolve(mode + ".txt"));
   }
 
   /** A {@code RESULT} line's groups: 1 the median difference, 2 the median without, 3 the median with. */
