@@ -2,8 +2,9 @@ package dev.autolog.bootstrap;
 
 /**
  * The one class Tribuo's instrumented methods call: the calls inlined into trainers'
- * {@code train}, evaluators' {@code evaluate} and {@code CrossValidation.evaluate()} calls these
- * static methods, which forward to the hooks the agent {@linkplain #install installed}.
+ * {@code train}, evaluators' {@code evaluate} and {@code CrossValidation.evaluate()}, and the call
+ * {@code ProtoUtil.findMethod} makes instead of {@code Class.getMethods()}, reach these static
+ * methods, which forward to the hooks the agent {@linkplain #install installed}.
  *
  * <p>The agent defines this class (and {@link Hooks}) in the bootstrap class loader, so Tribuo sees
  * it whichever class loader loaded Tribuo: the application class loader, a fat-jar launcher's
@@ -12,7 +13,7 @@ package dev.autolog.bootstrap;
  * or a {@code Throwable}: no Tribuo or agent type ever has to be visible on both sides.
  *
  * <p>Until hooks are installed every call does nothing: enter methods return null, which the exit
- * methods ignore.
+ * methods ignore, and {@link #publicMethods} calls {@code getMethods()}.
  */
 public final class TribuoBridge {
   private static volatile Hooks hooks;
@@ -38,6 +39,9 @@ public final class TribuoBridge {
 
     /** Exit of {@code CrossValidation.evaluate()}; {@code result} is what it returned. */
     void crossValidationExit(Object token, Object result, Throwable thrown);
+
+    /** What {@code type.getMethods()} returns, called in place of it by {@code ProtoUtil.findMethod}. */
+    java.lang.reflect.Method[] publicMethods(Class<?> type);
   }
 
   /** Connects the bridge to the agent's hooks; called once by the agent, before any inlined call runs. */
@@ -85,5 +89,11 @@ public final class TribuoBridge {
     if (h != null) {
       h.crossValidationExit(token, result, thrown);
     }
+  }
+
+  /** See {@link Hooks#publicMethods}. */
+  public static java.lang.reflect.Method[] publicMethods(Class<?> type) {
+    Hooks h = hooks;
+    return h == null ? type.getMethods() : h.publicMethods(type);
   }
 }

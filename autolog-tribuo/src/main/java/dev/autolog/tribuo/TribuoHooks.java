@@ -5,6 +5,7 @@ import dev.autolog.core.Autolog;
 import dev.autolog.core.instrumentation.HookFailures;
 import dev.autolog.core.run.ModelRun;
 import dev.autolog.core.run.RunFinisher;
+import java.lang.reflect.Method;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -266,6 +267,15 @@ public final class TribuoHooks implements TribuoBridge.Hooks {
     } catch (Throwable t) {
       failed("cross-validation exit", t);
     }
+  }
+
+  /**
+   * {@code type.getMethods()} for {@code ProtoUtil.findMethod}: from {@link ModelSaveReflection}'s
+   * copy while this thread saves a model for the agent, else the call itself.
+   */
+  @Override
+  public Method[] publicMethods(Class<?> type) {
+    return ModelSaveReflection.publicMethods(type);
   }
 
   /** Records a failure of the agent's own code; never rethrows. */

@@ -5,7 +5,10 @@ import dev.autolog.core.instrumentation.InstrumentationModule;
 import dev.autolog.core.instrumentation.TypeInstrumentation;
 import java.util.List;
 
-/** Tribuo: every trainer's {@code train}, every evaluator's {@code evaluate}, and cross-validation. */
+/**
+ * Tribuo: every trainer's {@code train}, every evaluator's {@code evaluate}, and cross-validation;
+ * and one call in the serialization the agent uses to save models ({@link ProtoUtilInstrumentation}).
+ */
 public final class TribuoInstrumentationModule implements InstrumentationModule {
   /** The bridge the instrumented methods call, named so that loading this class does not load it. */
   static final String BRIDGE = "dev.autolog.bootstrap.TribuoBridge";
@@ -26,14 +29,15 @@ public final class TribuoInstrumentationModule implements InstrumentationModule 
   }
 
   /**
-   * Every instrumented method takes a dataset ({@code train}) or a model ({@code evaluate}) first,
-   * except {@code CrossValidation.evaluate()}, whose class names itself. Of the two thousand Tribuo
-   * classes a job may load, only trainers, evaluators and their callers hold one of these.
+   * Every hooked method takes a dataset ({@code train}) or a model ({@code evaluate}) first,
+   * except {@code CrossValidation.evaluate()}, whose class names itself; {@code ProtoUtil} holds
+   * its {@code findMethod}'s descriptor. Of the two thousand Tribuo classes a job may load, only
+   * trainers, evaluators, their callers and {@code ProtoUtil} hold one of these.
    */
   @Override
   public List<String> classFileMarkers() {
     return List.of("(Lorg/tribuo/Dataset;", "(Lorg/tribuo/Model;",
-        CrossValidationInstrumentation.CROSS_VALIDATION.replace('.', '/'));
+        CrossValidationInstrumentation.CROSS_VALIDATION.replace('.', '/'), ProtoUtilInstrumentation.FIND_METHOD_DESCRIPTOR);
   }
 
   @Override
@@ -49,6 +53,6 @@ public final class TribuoInstrumentationModule implements InstrumentationModule 
   @Override
   public List<TypeInstrumentation> typeInstrumentations() {
     return List.of(TrainInstrumentation.instrumentation(), EvaluationInstrumentation.instrumentation(),
-        CrossValidationInstrumentation.instrumentation());
+        CrossValidationInstrumentation.instrumentation(), ProtoUtilInstrumentation.instrumentation());
   }
 }

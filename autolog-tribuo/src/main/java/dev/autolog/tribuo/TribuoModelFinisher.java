@@ -47,7 +47,7 @@ final class TribuoModelFinisher implements RunFinisher {
     Map<String, Object> flavor = new LinkedHashMap<>();
     try {
       Path data = dir.resolve("model.tribuo");
-      Reflect.call(model, "serializeToFile", data);
+      ModelSaveReflection.whileSaving(() -> Reflect.call(model, "serializeToFile", data));
       files.put("model.tribuo", data);
       flavor.put("data", "model.tribuo");
       flavor.put("format", "protobuf");

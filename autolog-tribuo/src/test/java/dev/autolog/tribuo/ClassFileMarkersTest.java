@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The class-file markers let the agent skip most Tribuo classes without the weaver. That is only
- * sound if every class declaring a method the instrumentation advises holds a marker: checked here
+ * sound if every class declaring a method the instrumentation changes holds a marker: checked here
  * on every class of every Tribuo jar on the test class path.
  */
 class ClassFileMarkersTest {
@@ -33,7 +33,9 @@ class ClassFileMarkersTest {
       named("train").and(takesArgument(0, named("org.tribuo.Dataset")))
           .or(named("evaluate").and(takesArgument(0, named("org.tribuo.Model"))))
           .or(named("evaluate").and(takesArguments(0))
-              .and(m -> m.getDeclaringType().getTypeName().equals(CrossValidationInstrumentation.CROSS_VALIDATION))));
+              .and(m -> m.getDeclaringType().getTypeName().equals(CrossValidationInstrumentation.CROSS_VALIDATION)))
+          .or(named("findMethod")
+              .and(m -> m.getDeclaringType().getTypeName().equals(ProtoUtilInstrumentation.PROTO_UTIL))));
 
   @Test
   void everyTribuoClassDeclaringAnAdvisedMethodPassesAndMostOthersDoNot() throws Exception {
@@ -73,6 +75,7 @@ class ClassFileMarkersTest {
     assertTrue(advised.size() >= 20, "trainers and evaluators found: " + advised);
     assertTrue(advised.contains("org/tribuo/Trainer"), "the interface's default train methods");
     assertTrue(advised.contains("org/tribuo/evaluation/CrossValidation"));
+    assertTrue(advised.contains("org/tribuo/protos/ProtoUtil"), "the serialization the agent saves models with");
     assertTrue(passed * 4 < classes, passed + " of " + classes + " classes reach the weaver");
     System.out.println(passed + " of " + classes + " Tribuo classes reach the weaver; " + advised.size() + " declare advised methods");
   }

@@ -1,5 +1,6 @@
 package dev.autolog.tribuo;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -18,6 +19,7 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import dev.autolog.tribuo.FileStore.Run;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -218,6 +220,15 @@ class TribuoTrainingTest {
     assertTrue(Files.isRegularFile(run.artifact("provenance.json")));
     if (trained.get() instanceof WeightedEnsembleModel<T> ensemble) {
       assertTrue(ensemble.getNumModels() >= 2, "the wrapper trained its members inside the one run");
+    }
+    // The agent saves the model as the job's own serializeToFile does, byte for byte, though its
+    // ProtoUtil lookups were answered from one copy of each builder's methods (ModelSaveReflection).
+    Path own = Files.createTempFile("autolog-own-", ".tribuo");
+    try {
+      trained.get().serializeToFile(own);
+      assertArrayEquals(Files.readAllBytes(own), Files.readAllBytes(run.artifact("model/model.tribuo")));
+    } finally {
+      Files.delete(own);
     }
   }
 

@@ -15,8 +15,9 @@ import net.bytebuddy.jar.asm.Opcodes;
 /**
  * Applies the modules' {@link TypeInstrumentation}s to class files, with nothing but ASM (Byte
  * Buddy's copy): match the class by name and by the super types its class files name, find the
- * hooked methods, and inline the bridge calls ({@link HookInliner}). Methods without a hook are
- * copied as they are. No class is loaded or defined to decide or to transform, and the class's
+ * hooked methods, and inline the bridge calls ({@link HookInliner}); in the methods a
+ * {@link CallSubstitution} names, send the call it names to its bridge. Other methods are copied
+ * as they are. No class is loaded or defined to decide or to transform, and the class's
  * shape (fields, methods, signatures) does not change, so the same transformation serves classes
  * being loaded and classes being retransformed.
  *
@@ -56,15 +57,18 @@ public final class HookWeaver {
    */
   public byte[] weave(ClassLoader loader, String internalName, byte[] classFile) {
     ClassReader reader = new ClassReader(classFile);
-    List<MethodHook> hooks = hooksFor(loader, internalName, reader);
-    if (hooks.isEmpty()) {
+    List<MethodHook> hooks = new ArrayList<>();
+    List<CallSubstitution> substitutions = new ArrayList<>();
+    collectFor(loader, internalName, reader, hooks, substitutions);
+    if (hooks.isEmpty() && substitutions.isEmpty()) {
       return null;
     }
     Map<String, MethodHook> hooked = new HashMap<>();
     Map<String, Integer> maxLocals = new HashMap<>();
-    reader.accept(new HookedMethods(hooks, hooked, maxLocals),
+    Map<String, List<CallSubstitution>> substituted = new HashMap<>();
+    reader.accept(new ChangedMethods(hooks, substitutions, hooked, maxLocals, substituted),
         ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-    if (hooked.isEmpty()) {
+    if (hooked.isEmpty() && substituted.isEmpty()) {
       return null;
     }
     // Sharing the reader's constant pool lets the writer copy every other method's bytes as they are.
@@ -82,19 +86,25 @@ public final class HookWeaver {
       public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
           String[] exceptions) {
         MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-        MethodHook hook = hooked.get(name + descriptor);
-        return hook == null ? next
-            : new HookInliner(next, internalName, descriptor, hook, maxLocals.get(name + descriptor), framed);
+        String key = name + descriptor;
+        List<CallSubstitution> calls = substituted.get(key);
+        if (calls != null) {
+          next = new CallSubstituter(next, calls);
+        }
+        MethodHook hook = hooked.get(key);
+        return hook == null ? next : new HookInliner(next, internalName, descriptor, hook, maxLocals.get(key), framed);
       }
     }, ClassReader.EXPAND_FRAMES);
     if (AgentLog.isDebug()) {
-      AgentLog.debug("instrumented " + internalName.replace('/', '.') + ": " + hooked.keySet());
+      AgentLog.debug("instrumented " + internalName.replace('/', '.') + ": hooked " + hooked.keySet()
+          + ", calls replaced in " + substituted.keySet());
     }
     return writer.toByteArray();
   }
 
-  private List<MethodHook> hooksFor(ClassLoader loader, String internalName, ClassReader reader) {
-    List<MethodHook> hooks = new ArrayList<>();
+  /** Adds the hooks and substitutions of every instrumentation matching the class whose bridge its loader sees. */
+  private void collectFor(ClassLoader loader, String internalName, ClassReader reader, List<MethodHook> hooks,
+      List<CallSubstitution> substitutions) {
     ClassView view = new ClassView() {
       @Override
       public String name() {
@@ -119,9 +129,13 @@ public final class HookWeaver {
             hooks.add(hook);
           }
         }
+        for (CallSubstitution substitution : candidate.instrumentation().substitutions()) {
+          if (seesBridge(loader, substitution.bridge(), candidate.module())) {
+            substitutions.add(substitution);
+          }
+        }
       }
     }
-    return hooks;
   }
 
   /**
@@ -156,17 +170,25 @@ public final class HookWeaver {
     }
   }
 
-  /** First pass: which methods get which hook, and each one's {@code max_locals}. */
-  private static final class HookedMethods extends ClassVisitor {
+  /**
+   * First pass: which methods get which hook, and each one's {@code max_locals}; which methods make
+   * a call to replace, and which calls.
+   */
+  private static final class ChangedMethods extends ClassVisitor {
     private final List<MethodHook> hooks;
+    private final List<CallSubstitution> substitutions;
     private final Map<String, MethodHook> hooked;
     private final Map<String, Integer> maxLocals;
+    private final Map<String, List<CallSubstitution>> substituted;
 
-    HookedMethods(List<MethodHook> hooks, Map<String, MethodHook> hooked, Map<String, Integer> maxLocals) {
+    ChangedMethods(List<MethodHook> hooks, List<CallSubstitution> substitutions, Map<String, MethodHook> hooked,
+        Map<String, Integer> maxLocals, Map<String, List<CallSubstitution>> substituted) {
       super(Opcodes.ASM9);
       this.hooks = hooks;
+      this.substitutions = substitutions;
       this.hooked = hooked;
       this.maxLocals = maxLocals;
+      this.substituted = substituted;
     }
 
     @Override
@@ -174,23 +196,74 @@ public final class HookWeaver {
       if (name.startsWith("<") || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
         return null;
       }
+      String key = name + descriptor;
+      MethodHook hook = hookFor(access, name, descriptor);
+      List<CallSubstitution> candidates = new ArrayList<>();
+      for (CallSubstitution substitution : substitutions) {
+        if (substitution.methods().matches(access, name, descriptor)) {
+          candidates.add(substitution);
+        }
+      }
+      if (hook == null && candidates.isEmpty()) {
+        return null;
+      }
+      if (hook != null) {
+        hooked.put(key, hook);
+      }
+      return new MethodVisitor(Opcodes.ASM9) {
+        @Override
+        public void visitMethodInsn(int opcode, String owner, String callName, String callDescriptor,
+            boolean isInterface) {
+          for (CallSubstitution substitution : candidates) {
+            if (substitution.replaces(opcode, owner, callName, callDescriptor)) {
+              List<CallSubstitution> made = substituted.computeIfAbsent(key, k -> new ArrayList<>());
+              if (!made.contains(substitution)) {
+                made.add(substitution);
+              }
+            }
+          }
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int locals) {
+          maxLocals.put(key, locals);
+        }
+      };
+    }
+
+    private MethodHook hookFor(int access, String name, String descriptor) {
       for (MethodHook hook : hooks) {
         if (hook.methods().matches(access, name, descriptor)) {
           if ((access & Opcodes.ACC_STATIC) != 0) {
             throw new IllegalStateException(
                 "method " + name + descriptor + " is static; the " + hook.enter() + " hook needs an instance");
           }
-          String key = name + descriptor;
-          hooked.put(key, hook);
-          return new MethodVisitor(Opcodes.ASM9) {
-            @Override
-            public void visitMaxs(int maxStack, int locals) {
-              maxLocals.put(key, locals);
-            }
-          };
+          return hook;
         }
       }
       return null;
+    }
+  }
+
+  /** Second pass, in a method {@link ChangedMethods} chose: sends each call to replace to its bridge. */
+  private static final class CallSubstituter extends MethodVisitor {
+    private final List<CallSubstitution> substitutions;
+
+    CallSubstituter(MethodVisitor next, List<CallSubstitution> substitutions) {
+      super(Opcodes.ASM9, next);
+      this.substitutions = substitutions;
+    }
+
+    @Override
+    public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+      for (CallSubstitution substitution : substitutions) {
+        if (substitution.replaces(opcode, owner, name, descriptor)) {
+          super.visitMethodInsn(Opcodes.INVOKESTATIC, substitution.bridge().replace('.', '/'),
+              substitution.replacement(), substitution.replacementDescriptor(), false);
+          return;
+        }
+      }
+      super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
     }
   }
 }

@@ -38,7 +38,8 @@ class HookWeaverTest {
   private final HookWeaver weaver = new HookWeaver(List.of(module(
       new TypeInstrumentation(TypeMatcher.nameStartsWith(FIXTURE).and(TypeMatcher.hasSuperType(FIXTURE + "Trainable")),
           List.of(hook(MethodMatcher.named("fit")), hook(MethodMatcher.named("train", "evaluate")))),
-      new TypeInstrumentation(TypeMatcher.named(FIXTURE + "StaticFit"), hook(MethodMatcher.named("fit"))))),
+      new TypeInstrumentation(TypeMatcher.named(FIXTURE + "StaticFit"), hook(MethodMatcher.named("fit"))),
+      new TypeInstrumentation(TypeMatcher.named(FIXTURE + "MethodFinder"), publicMethods(MethodMatcher.named("find"))))),
       HookWeaverTest.class.getClassLoader());
 
   @BeforeEach
@@ -154,6 +155,34 @@ class HookWeaverTest {
     assertNotNull(weaver.weave(getClass().getClassLoader(), internal("Network"), bytes("Network")));
   }
 
+  @Test
+  void aSubstitutedCallGoesToTheBridgeInTheMatchedStaticMethodOnly() throws Exception {
+    Class<?> woven = new FixtureLoader(true).loadClass(FIXTURE + "MethodFinder");
+    Class<?> plain = new FixtureLoader(false).loadClass(FIXTURE + "MethodFinder");
+    Method find = woven.getMethod("find", Class.class, String.class);
+
+    assertEquals(plain.getMethod("find", Class.class, String.class).invoke(null, StringBuilder.class, "reverse"),
+        find.invoke(null, StringBuilder.class, "reverse"));
+    assertEquals(List.of(StringBuilder.class), RecordingBridge.methodsAskedFor);
+    // Its caller reaches it unchanged, and the method it does not match keeps its own call.
+    Object finder = woven.getConstructor().newInstance();
+    assertEquals("isEmpty/0", call(finder, "findOnString", new Class<?>[0]));
+    assertEquals(String.class.getMethods().length, call(finder, "count", new Class<?>[] {Class.class}, String.class));
+    assertEquals(List.of(StringBuilder.class, String.class), RecordingBridge.methodsAskedFor);
+    // What the original call throws is thrown as before.
+    InvocationTargetException e = assertThrows(InvocationTargetException.class,
+        () -> find.invoke(null, String.class, "noSuchMethod"));
+    assertEquals(IllegalArgumentException.class, e.getCause().getClass());
+  }
+
+  @Test
+  void aMatchedMethodThatMakesNoSuchCallLeavesTheClassUnchanged() {
+    HookWeaver substitutesOnly = new HookWeaver(List.of(module(new TypeInstrumentation(
+        TypeMatcher.named(FIXTURE + "StaticFit"), publicMethods(MethodMatcher.named("fit"))))),
+        HookWeaverTest.class.getClassLoader());
+    assertNull(substitutesOnly.weave(getClass().getClassLoader(), internal("StaticFit"), bytes("StaticFit")));
+  }
+
   private Throwable thrownBy(Object network) throws Exception {
     Method fit = network.getClass().getMethod("fit", String.class, boolean.class);
     InvocationTargetException e = assertThrows(InvocationTargetException.class, () -> fit.invoke(network, "boom", true));
@@ -218,6 +247,11 @@ class HookWeaverTest {
 
   private static MethodHook hook(MethodMatcher methods) {
     return new MethodHook(methods, RecordingBridge.class.getName(), "enter", ENTER, "exit", EXIT);
+  }
+
+  private static CallSubstitution publicMethods(MethodMatcher methods) {
+    return new CallSubstitution(methods, "java/lang/Class", "getMethods", "()[Ljava/lang/reflect/Method;",
+        RecordingBridge.class.getName(), "publicMethods");
   }
 
   private static InstrumentationModule module(TypeInstrumentation... instrumentations) {

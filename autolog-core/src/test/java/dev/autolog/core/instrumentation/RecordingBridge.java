@@ -10,6 +10,8 @@ public final class RecordingBridge {
   static final List<List<Object>> exits = new ArrayList<>();
   /** The tokens {@link #enter} returned, in order. */
   static final List<Object> tokens = new ArrayList<>();
+  /** The classes {@link #publicMethods} was asked about, in order. */
+  static final List<Class<?>> methodsAskedFor = new ArrayList<>();
   static volatile boolean failEnter;
   static volatile boolean failExit;
   private static int issued;
@@ -20,6 +22,7 @@ public final class RecordingBridge {
     enters.clear();
     exits.clear();
     tokens.clear();
+    methodsAskedFor.clear();
     failEnter = false;
     failExit = false;
   }
@@ -39,5 +42,11 @@ public final class RecordingBridge {
     if (failExit) {
       throw new IllegalStateException("exit fails");
     }
+  }
+
+  /** What a {@code CallSubstitution} of {@code Class.getMethods()} calls: records, then answers as the call would. */
+  public static synchronized java.lang.reflect.Method[] publicMethods(Class<?> type) {
+    methodsAskedFor.add(type);
+    return type.getMethods();
   }
 }
