@@ -2,7 +2,7 @@
 # The benchmarks of issue 6, in one command: builds, runs the JMH suite and the process-level measurements
 # side by side, and writes everything under benchmarks/results/<date>-<mode>/ (SUMMARY.txt holds the figures).
 #
-#   benchmarks/run.sh            # full run, ~38 min on 2 cores
+#   benchmarks/run.sh            # full run, 33–38 min on 2 cores
 #   benchmarks/run.sh --quick    # a few minutes, rougher numbers (1 fork, short iterations, fewer pairs)
 #   benchmarks/run.sh --workdir DIR   # the process-level jobs write their ./mlruns under DIR (default: /tmp)
 #

@@ -1,5 +1,7 @@
 package dev.autolog.bootstrap;
 
+import java.lang.reflect.Method;
+
 /**
  * The one class Tribuo's instrumented methods call: the calls inlined into trainers'
  * {@code train}, evaluators' {@code evaluate} and {@code CrossValidation.evaluate()}, and the call
@@ -41,7 +43,7 @@ public final class TribuoBridge {
     void crossValidationExit(Object token, Object result, Throwable thrown);
 
     /** What {@code type.getMethods()} returns, called in place of it by {@code ProtoUtil.findMethod}. */
-    java.lang.reflect.Method[] publicMethods(Class<?> type);
+    Method[] publicMethods(Class<?> type);
   }
 
   /** Connects the bridge to the agent's hooks; called once by the agent, before any inlined call runs. */
@@ -92,7 +94,7 @@ public final class TribuoBridge {
   }
 
   /** See {@link Hooks#publicMethods}. */
-  public static java.lang.reflect.Method[] publicMethods(Class<?> type) {
+  public static Method[] publicMethods(Class<?> type) {
     Hooks h = hooks;
     return h == null ? type.getMethods() : h.publicMethods(type);
   }

@@ -271,11 +271,16 @@ public final class TribuoHooks implements TribuoBridge.Hooks {
 
   /**
    * {@code type.getMethods()} for {@code ProtoUtil.findMethod}: from {@link ModelSaveReflection}'s
-   * copy while this thread saves a model for the agent, else the call itself.
+   * copy while this thread saves a model for the agent, else the call itself. It throws only what
+   * {@code getMethods()} throws.
    */
   @Override
   public Method[] publicMethods(Class<?> type) {
-    return ModelSaveReflection.publicMethods(type);
+    try {
+      return ModelSaveReflection.publicMethods(type);
+    } catch (RuntimeException | LinkageError e) {
+      return type.getMethods(); // the call as Tribuo made it, whatever went wrong on our side
+    }
   }
 
   /** Records a failure of the agent's own code; never rethrows. */
