@@ -226,7 +226,9 @@ public final class HookWeaver {
 
         @Override
         public void visitMaxs(int maxStack, int locals) {
-          maxLocals.put(key, locals);
+          if (hook != null) { // only the inliner needs it
+            maxLocals.put(key, locals);
+          }
         }
       };
     }
