@@ -21,7 +21,8 @@ final class ProtoUtilInstrumentation {
   private ProtoUtilInstrumentation() {}
 
   static TypeInstrumentation instrumentation() {
-    MethodMatcher findMethod = named("findMethod").and((access, name, descriptor) -> descriptor.equals(FIND_METHOD_DESCRIPTOR));
+    MethodMatcher findMethod =
+        named("findMethod").and((access, name, descriptor) -> descriptor.equals(FIND_METHOD_DESCRIPTOR));
     return new TypeInstrumentation(TypeMatcher.named(PROTO_UTIL),
         new CallSubstitution(findMethod, "java/lang/Class", "getMethods", "()[Ljava/lang/reflect/Method;",
             TribuoInstrumentationModule.BRIDGE, "publicMethods"));

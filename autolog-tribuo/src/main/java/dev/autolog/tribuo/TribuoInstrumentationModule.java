@@ -37,7 +37,8 @@ public final class TribuoInstrumentationModule implements InstrumentationModule 
   @Override
   public List<String> classFileMarkers() {
     return List.of("(Lorg/tribuo/Dataset;", "(Lorg/tribuo/Model;",
-        CrossValidationInstrumentation.CROSS_VALIDATION.replace('.', '/'), ProtoUtilInstrumentation.FIND_METHOD_DESCRIPTOR);
+        CrossValidationInstrumentation.CROSS_VALIDATION.replace('.', '/'),
+        ProtoUtilInstrumentation.FIND_METHOD_DESCRIPTOR);
   }
 
   @Override

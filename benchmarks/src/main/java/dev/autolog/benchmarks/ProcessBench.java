@@ -61,13 +61,12 @@ public final class ProcessBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 4 || args.length > 5 || (args.length == 5 && !MODES.contains(args[4]))) {
-      throw new IllegalArgumentException("usage: ProcessBench <repo root> <results dir> <startup pairs> <sample pairs> ["
-          + String.join("|", MODES) + "]; got " + List.of(args));
+      throw usage(args, "");
     }
     Path root = Path.of(args[0]).toAbsolutePath().normalize();
     Path results = Path.of(args[1]);
-    int startupPairs = Integer.parseInt(args[2]);
-    int samplePairs = Integer.parseInt(args[3]);
+    int startupPairs = pairCount(args, 2, "startup pairs");
+    int samplePairs = pairCount(args, 3, "sample pairs");
     String what = args.length > 4 ? args[4] : "all";
     Files.createDirectories(results);
     String samplesJar = root.resolve("samples/target/autolog-samples.jar").toString();
@@ -130,6 +129,24 @@ public final class ProcessBench {
     }
   }
 
+  /** {@code args[index]} as a count of pairs (0 or more), or the usage naming {@code what} was wrong. */
+  private static int pairCount(String[] args, int index, String what) {
+    try {
+      int pairs = Integer.parseInt(args[index]);
+      if (pairs >= 0) {
+        return pairs;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw usage(args, "<" + what + "> must be a whole number, 0 or more, not \"" + args[index] + "\"; ");
+  }
+
+  private static IllegalArgumentException usage(String[] args, String problem) {
+    return new IllegalArgumentException(problem + "usage: ProcessBench <repo root> <results dir> <startup pairs>"
+        + " <sample pairs> [" + String.join("|", MODES) + "]; got " + List.of(args));
+  }
+
   private static PrintStream tee(Path file) throws IOException {
     PrintStream fileOut = new PrintStream(Files.newOutputStream(file), true, StandardCharsets.UTF_8);
     PrintStream console = System.out;
@@ -188,9 +205,9 @@ public final class ProcessBench {
       out.printf(Locale.ROOT, "%4d  %-11s  %6.0f / %6.0f       %6.1f / %6.1f    %7d / %7d    %5.0f / %5.0f%n", i,
           pair.order(), pn, pa, n.wallMs(), a.wallMs(), n.maxRssKb(), a.maxRssKb(), n.cpuMs(), a.cpuMs());
     }
+    launcher.deleteFinishedDirectories();
     out.println("RESULT " + name + ".premain_added_ms " + Stats.of(preMain).format("%.0f")
         + (premainTarget == null ? " (no target)" : " target <= " + premainTarget.intValue()));
-    launcher.deleteFinishedDirectories();
     out.println("RESULT " + name + ".wall_added_ms " + Stats.of(wall).format("%.1f")
         + " (whole process: start, main, exit hooks)");
     out.println("RESULT " + name + ".rss_added_kb " + Stats.of(rss).format("%.0f"));

@@ -108,6 +108,17 @@ class BenchmarkSmokeTest {
     assertTrue(e.getMessage().contains("thread]"), e.getMessage());
   }
 
+  @Test
+  void aPairCountThatIsNotACountIsRefusedWithTheUsage(@TempDir Path out) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ProcessBench.main(new String[] {repositoryRoot().toString(), out.toString(), "1", "ten", "samples"}));
+    assertTrue(e.getMessage().startsWith("<sample pairs> must be a whole number, 0 or more, not \"ten\""), e.getMessage());
+    assertTrue(e.getMessage().contains("usage: ProcessBench"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> ProcessBench.main(new String[] {repositoryRoot().toString(), out.toString(), "-1", "0", "startup"}));
+    assertTrue(e.getMessage().startsWith("<startup pairs> must be a whole number"), e.getMessage());
+  }
+
   /** Runs {@code mode} with the given pair counts and returns what it wrote to {@code <mode>.txt}. */
   private static String measure(Path out, String startupPairs, String samplePairs, String mode) throws Exception {
     ProcessBench.main(new String[] {repositoryRoot().toString(), out.toString(), startupPairs, samplePairs, mode});
